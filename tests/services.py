@@ -1,0 +1,19 @@
+"""Helpers to find out whether the real services are reachable (used by conftest and tests)."""
+
+from django.conf import settings
+
+
+def redis_unavailable_reason() -> str:
+    """Return why Redis cannot be used ('' when it can)."""
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return "CELERY_BROKER_URL is not set"
+    if not url.startswith(("redis://", "rediss://")):
+        return f"CELERY_BROKER_URL is not a Redis URL ({url.split(':', 1)[0]})"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"cannot reach {url}: {exc}"
+    return ""
