@@ -44,3 +44,21 @@ def _fast_and_isolated(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (a thread of this process) consuming from the configured Redis broker.
+
+    Tasks are sent through the broker rather than run eagerly, and the worker reads and writes
+    the same test database, so a test sees what a production worker would do. Needs committed
+    data, hence ``transactional_db``; mark the test ``redis`` (and ``postgres`` where it matters).
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from procurement.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+    app.conf.task_always_eager = True
