@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from places.apis import PostcodeDetailApi
 
 app_name = "places-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("postcodes/<str:postcode>/", PostcodeDetailApi.as_view(), name="postcode-detail"),
+]
