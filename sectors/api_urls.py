@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sectors.apis import CpvDetailApi, CpvSearchApi
 
 app_name = "sectors-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cpv/", CpvSearchApi.as_view(), name="cpv-search"),
+    path("cpv/<str:code>/", CpvDetailApi.as_view(), name="cpv-detail"),
+]

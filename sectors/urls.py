@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sectors import views
 
 app_name = "sectors"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browse, name="browse"),
+]

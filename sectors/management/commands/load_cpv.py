@@ -1,0 +1,32 @@
+"""``python manage.py load_cpv FILE [--batch-size N]``: load the official CPV 2008 list."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sectors.loaders import DEFAULT_BATCH_SIZE, CpvFileError, load_cpv_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the CPV 2008 codes from the official CSV (columns CODE and EN). Safe to run again:"
+        " codes are updated in place. Bad rows are listed and skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file, such as cpv_2008_en.csv")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help=f"Rows per database statement (default {DEFAULT_BATCH_SIZE}).",
+        )
+
+    def handle(self, *args, file, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be 1 or more.")
+        try:
+            report = load_cpv_file(file, batch_size=batch_size)
+        except CpvFileError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(report.summary()))
+        for row, reason in report.rejected:
+            self.stderr.write(f"row {row}: {reason}")
