@@ -21,8 +21,15 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The CPV divisions and East Birmingham are built in (migrations). The development copies of the
+# official files in $(REFDATA) add the full CPV list and Birmingham's district centroids.
+REFDATA ?= ../shared/data
 refdata: migrate
-	$(PY) manage.py load_builtin_reference_data
+	@if [ -f "$(REFDATA)/cpv_2008_en.csv" ]; then $(PY) manage.py load_cpv "$(REFDATA)/cpv_2008_en.csv"; \
+	else echo "No CPV file in $(REFDATA): using the 45 built-in CPV divisions (see README)."; fi
+	@if [ -f "$(REFDATA)/postcode_districts_B_area_doogal.csv" ]; then \
+	  $(PY) manage.py load_postcodes "$(REFDATA)/postcode_districts_B_area_doogal.csv"; \
+	else echo "No postcode file in $(REFDATA): distances unknown until you load one (see README)."; fi
 
 setup: refdata
 

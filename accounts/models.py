@@ -42,9 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        default=False, help_text="Can sign in to the Django admin."
-    )
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin.")
     is_coordinator = models.BooleanField(
         "network coordinator",
         default=False,

@@ -12,7 +12,9 @@ from accounts.tokens import make_verification_token, read_verification_token
 from core.exceptions import ApplicationError
 from core.services import audit_event_record, email_queue
 
-DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists. Sign in or reset your password."
+DUPLICATE_EMAIL_MESSAGE = (
+    "An account with this email address already exists. Sign in or reset your password."
+)
 
 
 @transaction.atomic
@@ -49,8 +51,12 @@ def user_send_verification(*, user: User):
     link = settings.SITE_URL.rstrip("/") + reverse(
         "accounts:verify_email", kwargs={"token": make_verification_token(user)}
     )
-    context = {"user": user, "link": link, "site_name": settings.SITE_NAME,
-               "days": settings.EMAIL_VERIFICATION_TIMEOUT // 86400}
+    context = {
+        "user": user,
+        "link": link,
+        "site_name": settings.SITE_NAME,
+        "days": settings.EMAIL_VERIFICATION_TIMEOUT // 86400,
+    }
     return email_queue(
         to=user.email,
         subject=f"Confirm your email address for {settings.SITE_NAME}",
@@ -83,4 +89,3 @@ def user_verify_email(*, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
         audit_event_record(actor=user, verb="user.email_verified", target=user)
     return user
-

@@ -17,6 +17,10 @@ def make_verification_token(user) -> str:
 def read_verification_token(token: str) -> tuple[int, str]:
     """Return (user id, email). Raises ``signing.SignatureExpired`` / ``signing.BadSignature``."""
     data = signing.loads(token, salt=_SALT, max_age=settings.EMAIL_VERIFICATION_TIMEOUT)
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("e"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("u"), int)
+        or not isinstance(data.get("e"), str)
+    ):
         raise signing.BadSignature("Malformed verification token")
     return data["u"], data["e"]

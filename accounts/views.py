@@ -31,14 +31,19 @@ def signup(request):
             apply_service_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {settings.SITE_NAME}. We have sent a link to {user.email} to confirm your address.")
+            messages.success(
+                request,
+                f"Welcome to {settings.SITE_NAME}. We have sent a link to {user.email} to confirm your address.",
+            )
             return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form})
 
 
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return None
 
@@ -88,7 +93,9 @@ def verify_email(request, token: str):
     try:
         user = user_verify_email(token=token)
     except ApplicationError as exc:
-        return render(request, "accounts/verify_email_failed.html", {"message": exc.message}, status=400)
+        return render(
+            request, "accounts/verify_email_failed.html", {"message": exc.message}, status=400
+        )
     messages.success(request, f"Thank you. {user.email} is confirmed.")
     return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")
 

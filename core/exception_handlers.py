@@ -17,9 +17,13 @@ from core.exceptions import ApplicationError, PermissionDenied
 
 def api_exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
-        return Response({"message": exc.message, "extra": exc.extra}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"message": exc.message, "extra": exc.extra}, status=status.HTTP_403_FORBIDDEN
+        )
     if isinstance(exc, ApplicationError):
-        return Response({"message": exc.message, "extra": exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"message": exc.message, "extra": exc.extra}, status=status.HTTP_400_BAD_REQUEST
+        )
 
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
@@ -33,9 +37,20 @@ def api_exception_handler(exc, context):
         return None  # an unexpected error: Django's 500 handling and logging take over
 
     if isinstance(exc, exceptions.ValidationError):
-        fields = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"message": "Some of the values sent are not valid.", "extra": {"fields": fields}}
+        fields = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        response.data = {
+            "message": "Some of the values sent are not valid.",
+            "extra": {"fields": fields},
+        }
     else:
-        detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
+        detail = (
+            response.data.get("detail", response.data)
+            if isinstance(response.data, dict)
+            else response.data
+        )
         response.data = {"message": str(detail), "extra": {}}
     return response

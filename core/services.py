@@ -31,11 +31,15 @@ def audit_event_record(
 
 
 @transaction.atomic
-def email_queue(*, to: str, subject: str, body_text: str, body_html: str = "", kind: str) -> OutboundEmail:
+def email_queue(
+    *, to: str, subject: str, body_text: str, body_html: str = "", kind: str
+) -> OutboundEmail:
     """Store an email in the outbox and send it through Celery once the transaction commits."""
     from core.tasks import email_send  # tasks import services; keep the cycle out of import time
 
-    email = OutboundEmail(to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind)
+    email = OutboundEmail(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind
+    )
     email.full_clean()
     email.save()
     transaction.on_commit(lambda: email_send.delay(email.pk))

@@ -9,7 +9,12 @@ from core.services import email_deliver, email_mark_failed
 logger = logging.getLogger(__name__)
 
 # Only failures that a later attempt can cure are retried; anything else is a bug to surface.
-TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+TRANSIENT_EMAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 @shared_task(

@@ -8,13 +8,18 @@ def home(request):
 
 def _error_page(request, status: int, title: str, message: str):
     return render(
-        request, "core/error.html", {"title": title, "message": message, "status": status}, status=status
+        request,
+        "core/error.html",
+        {"title": title, "message": message, "status": status},
+        status=status,
     )
 
 
 @requires_csrf_token
 def bad_request(request, exception=None):
-    return _error_page(request, 400, "Something in the request was not right", "Check the address and try again.")
+    return _error_page(
+        request, 400, "Something in the request was not right", "Check the address and try again."
+    )
 
 
 @requires_csrf_token

@@ -26,8 +26,12 @@ if PRODUCTION:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
     DEBUG = False
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+    SECRET_KEY = env.str(
+        "DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production"
+    )
+    ALLOWED_HOSTS = env.list(
+        "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+    )
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 SITE_NAME = "LocalLots"
@@ -51,6 +55,8 @@ INSTALLED_APPS = [
     "places",
     "sectors",
     "accounts",
+    "suppliers",
+    "anchors",
 ]
 
 MIDDLEWARE = [
@@ -110,8 +116,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -232,4 +240,31 @@ LOGGING = {
 # --- Reference data -------------------------------------------------------------------------
 # Where the development copies of the reference files live (tests, demo). Operators pass the
 # official files to the loaders instead.
-REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+REFERENCE_DATA_DIR = Path(
+    env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
+)
+
+# --- Procurement law (England, Procurement Act 2023) ----------------------------------------
+# Dated values: each entry applies from its date until the next one. All VAT-inclusive.
+# Sources: PA23 Schedule 1 thresholds as amended by SI 2025/1200 (from 1 Jan 2026); notifiable
+# values PA23 s.86/s.87 and the Procurement Regulations 2024. See PROCUREMENT_FACTS.md.
+PROCUREMENT_THRESHOLDS = [
+    {
+        "from": "2024-01-01",
+        "central_goods_services": "139688",
+        "sub_central_goods_services": "214904",
+        "works": "5372609",
+        "light_touch": "663540",
+    },
+    {
+        "from": "2026-01-01",
+        "central_goods_services": "135018",
+        "sub_central_goods_services": "207720",
+        "works": "5193000",
+        "light_touch": "663540",
+    },
+]
+PROCUREMENT_NOTIFIABLE_VALUES = [
+    {"from": "2025-02-24", "central": "12000", "sub_central": "30000"},
+]
+VAT_RATE = env.str("VAT_RATE", default="0.20")  # a Decimal string; read with Decimal()

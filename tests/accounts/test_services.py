@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 GOOD_PASSWORD = "a-long-unusual-passphrase"
 
 
-def test_user_create_normalises_email_and_queues_verification(django_capture_on_commit_callbacks, mailoutbox):
+def test_user_create_normalises_email_and_queues_verification(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
-        user = user_create(email="  Ann.Smith@Example.ORG ", full_name=" Ann Smith ", password=GOOD_PASSWORD)
+        user = user_create(
+            email="  Ann.Smith@Example.ORG ", full_name=" Ann Smith ", password=GOOD_PASSWORD
+        )
 
     assert user.email == "ann.smith@example.org"
     assert user.full_name == "Ann Smith"
@@ -29,14 +33,18 @@ def test_user_create_normalises_email_and_queues_verification(django_capture_on_
     assert "/accounts/verify/" in mailoutbox[0].body
 
 
-def test_no_email_is_sent_before_the_transaction_commits(django_capture_on_commit_callbacks, mailoutbox):
+def test_no_email_is_sent_before_the_transaction_commits(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         user_create(email="late@example.org", full_name="Late", password=GOOD_PASSWORD)
     assert mailoutbox == []
     assert len(callbacks) == 1
 
 
-@pytest.mark.parametrize("spelling", ["taken@example.org", "TAKEN@example.org", " Taken@Example.Org "])
+@pytest.mark.parametrize(
+    "spelling", ["taken@example.org", "TAKEN@example.org", " Taken@Example.Org "]
+)
 def test_user_create_refuses_duplicate_email_case_insensitively(spelling):
     UserFactory(email="taken@example.org")
     with pytest.raises(ValidationError) as exc:
@@ -96,11 +104,13 @@ def test_user_send_verification_refuses_when_already_confirmed():
         user_send_verification(user=user)
 
 
-def test_verification_link_points_at_the_verify_view(django_capture_on_commit_callbacks, mailoutbox, client):
+def test_verification_link_points_at_the_verify_view(
+    django_capture_on_commit_callbacks, mailoutbox, client
+):
     with django_capture_on_commit_callbacks(execute=True):
         user_create(email="link@example.org", full_name="Link", password=GOOD_PASSWORD)
     path = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/verify/" in line)
-    path = path[path.index("/accounts/verify/"):]
+    path = path[path.index("/accounts/verify/") :]
     response = client.get(path)
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")

@@ -17,7 +17,9 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_account_signs_in_and_emails_a_link(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_signup_creates_account_signs_in_and_emails_a_link(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:signup"), SIGNUP)
     assert response.status_code == 302
@@ -54,7 +56,12 @@ def test_signup_shows_specific_errors(client, change, field, message):
 def test_signup_with_nothing_posted_is_a_form_error_not_a_crash(client):
     response = client.post(reverse("accounts:signup"), {})
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"full_name", "email", "password", "password_confirm"}
+    assert set(response.context["form"].errors) == {
+        "full_name",
+        "email",
+        "password",
+        "password_confirm",
+    }
 
 
 def test_public_pages_render(client):
@@ -64,7 +71,9 @@ def test_public_pages_render(client):
 
 def test_login_accepts_email_in_any_case_and_logout_ends_session(client):
     user = UserFactory(email="ann@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "ANN@example.org", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "ANN@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
     client.post(reverse("accounts:logout"))
@@ -73,7 +82,9 @@ def test_login_accepts_email_in_any_case_and_logout_ends_session(client):
 
 def test_login_with_wrong_password_says_what_to_check(client):
     UserFactory(email="ann@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "ann@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "ann@example.org", "password": "wrong"}
+    )
     assert response.status_code == 200
     assert "Enter the email address and password" in response.content.decode()
 
@@ -91,23 +102,32 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_working_link_through_the_outbox(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_password_reset_sends_a_working_link_through_the_outbox(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     user = UserFactory(email="ann@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": "ANN@example.org"})
     assert response.status_code == 302
-    assert OutboundEmail.objects.get(kind="accounts.password_reset").status == OutboundEmail.Status.SENT
+    assert (
+        OutboundEmail.objects.get(kind="accounts.password_reset").status
+        == OutboundEmail.Status.SENT
+    )
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mailoutbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
-    response = client.post(form_page.redirect_chain[-1][0], {
-        "new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-brand-new-passphrase")
 
 
-def test_password_reset_for_unknown_email_reveals_nothing(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_password_reset_for_unknown_email_reveals_nothing(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
@@ -127,7 +147,9 @@ def test_account_page_requires_sign_in_and_lists_roles(client):
     assert "Network coordinator" in response.content.decode()
 
 
-def test_resend_verification_queues_a_new_email(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_resend_verification_queues_a_new_email(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     client.force_login(UserFactory())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:verification_resend"))

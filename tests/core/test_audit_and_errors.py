@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_audit_event_records_actor_target_and_summary():
     actor = UserFactory()
     target = UserFactory(email="target@example.org")
-    event = audit_event_record(actor=actor, verb="user.renamed", target=target,
-                               summary={"before": {"name": "A"}, "after": {"name": "B"}})
+    event = audit_event_record(
+        actor=actor,
+        verb="user.renamed",
+        target=target,
+        summary={"before": {"name": "A"}, "after": {"name": "B"}},
+    )
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.actor == actor
     assert event.target == target
@@ -30,14 +34,36 @@ def test_audit_event_by_the_system_has_no_actor():
 @pytest.mark.parametrize(
     ("exc", "status", "message", "fields"),
     [
-        (ApplicationError("Lots must add up.", extra={"rule": "split"}), 400, "Lots must add up.", None),
-        (PermissionDenied("Only an officer can do this."), 403, "Only an officer can do this.", None),
-        (ValidationError({"postcode": ["Enter a full UK postcode"]}), 400,
-         "Some of the values sent are not valid.", {"postcode": ["Enter a full UK postcode"]}),
-        (exceptions.ValidationError({"q": ["Too short"]}), 400,
-         "Some of the values sent are not valid.", {"q": ["Too short"]}),
-        (exceptions.ParseError("JSON parse error - Expecting value"), 400,
-         "JSON parse error - Expecting value", None),
+        (
+            ApplicationError("Lots must add up.", extra={"rule": "split"}),
+            400,
+            "Lots must add up.",
+            None,
+        ),
+        (
+            PermissionDenied("Only an officer can do this."),
+            403,
+            "Only an officer can do this.",
+            None,
+        ),
+        (
+            ValidationError({"postcode": ["Enter a full UK postcode"]}),
+            400,
+            "Some of the values sent are not valid.",
+            {"postcode": ["Enter a full UK postcode"]},
+        ),
+        (
+            exceptions.ValidationError({"q": ["Too short"]}),
+            400,
+            "Some of the values sent are not valid.",
+            {"q": ["Too short"]},
+        ),
+        (
+            exceptions.ParseError("JSON parse error - Expecting value"),
+            400,
+            "JSON parse error - Expecting value",
+            None,
+        ),
         (exceptions.NotAuthenticated(), 401, "Authentication credentials were not provided.", None),
     ],
 )

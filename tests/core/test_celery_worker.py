@@ -17,7 +17,10 @@ def wait_for(predicate, timeout=20.0, interval=0.1):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_real_worker_takes_the_task_from_redis_and_its_work_lands_in_postgres(celery_worker, mailoutbox):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_takes_the_task_from_redis_and_its_work_lands_in_postgres(
+    celery_worker, mailoutbox
+):
     email = email_queue(to="ann@example.org", subject="Hello", body_text="Body", kind="test")
 
     def sent():

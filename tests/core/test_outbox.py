@@ -9,9 +9,13 @@ from core.tasks import email_send
 pytestmark = pytest.mark.django_db
 
 
-def test_email_is_queued_in_the_transaction_and_sent_after_commit(django_capture_on_commit_callbacks, mailoutbox):
+def test_email_is_queued_in_the_transaction_and_sent_after_commit(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
-        email = email_queue(to="a@example.org", subject="S", body_text="T", body_html="<p>T</p>", kind="k")
+        email = email_queue(
+            to="a@example.org", subject="S", body_text="T", body_html="<p>T</p>", kind="k"
+        )
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert mailoutbox[0].alternatives[0].content == "<p>T</p>"
