@@ -31,7 +31,10 @@ refdata: migrate
 	  $(PY) manage.py load_postcodes "$(REFDATA)/postcode_districts_B_area_doogal.csv"; \
 	else echo "No postcode file in $(REFDATA): distances unknown until you load one (see README)."; fi
 
-setup: refdata
+demo: refdata
+	$(PY) manage.py seed_demo
+
+setup: demo
 
 run: setup
 	@echo "LocalLots is starting on http://$(HOST):$(PORT)/ (SQLite, tasks in-process). Ctrl+C stops it."

@@ -17,3 +17,20 @@ def redis_unavailable_reason() -> str:
     except redis.RedisError as exc:
         return f"cannot reach {url}: {exc}"
     return ""
+
+
+def reference_file(name: str):
+    """A development copy of an official reference file, or a skip saying where it was looked for.
+
+    CI has ``../shared/data`` beside the clone (REQUIRE_SERVICES=1 turns a skip into a failure).
+    """
+    from pathlib import Path
+
+    import pytest
+
+    path = Path(settings.REFERENCE_DATA_DIR) / name
+    if not path.exists():
+        pytest.skip(
+            f"reference file {name} not found in {settings.REFERENCE_DATA_DIR} (set REFERENCE_DATA_DIR)"
+        )
+    return path

@@ -172,3 +172,14 @@ def test_officers_list_their_own_contracts_and_coordinators_all(
     with django_assert_num_queries(3):  # two role look-ups, then one query with the status facts
         statuses = [c.status for c in contracts_for_user(user=officer)]
     assert statuses == ["draft"]
+
+
+def test_roles_are_derived_from_memberships():
+    from accounts.roles import Role, user_roles
+
+    officer = officer_of(InstitutionFactory())
+    supplier = BusinessMemberFactory().user
+    assert user_roles(officer) == {Role.OFFICER}
+    assert user_roles(supplier) == {Role.SUPPLIER}
+    MembershipFactory(user=supplier)
+    assert user_roles(supplier) == {Role.OFFICER, Role.SUPPLIER}
