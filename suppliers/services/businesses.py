@@ -107,14 +107,6 @@ def _set_sectors(business: Business, codes: list[str]) -> None:
     BusinessSector.objects.bulk_create(new)
 
 
-def _after_profile_change(business: Business) -> None:
-    """Called inside the transaction whenever facts used for matching change.
-
-    Work that must see the committed profile, such as re-matching it against open lots, is
-    registered here with ``transaction.on_commit`` and given ``business.pk``, never the instance.
-    """
-
-
 @transaction.atomic
 def business_create(
     *,
@@ -159,7 +151,6 @@ def business_create(
     audit_event_record(
         actor=actor, verb="business.created", target=business, summary={"after": after}
     )
-    _after_profile_change(business)
     return business
 
 
@@ -220,7 +211,6 @@ def business_update(*, actor: User, business: Business, **changes: Any) -> Busin
     if changed:
         business.refresh_from_db(fields=GENERATED_FIELDS)
     audit_event_record(actor=actor, verb="business.updated", target=business, summary=summary)
-    _after_profile_change(business)
     return business
 
 
@@ -241,5 +231,4 @@ def business_deactivate(*, actor: User, business: Business) -> Business:
         target=business,
         summary={"before": {"is_active": True}, "after": {"is_active": False}},
     )
-    _after_profile_change(business)
     return business
