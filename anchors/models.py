@@ -1,5 +1,4 @@
 import contextlib
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -232,10 +231,6 @@ class Contract(BaseModel):
         counts = self.lots.aggregate(lots=Count("id"), awarded=Count("award"))
         return counts["lots"], counts["awarded"]
 
-    @property
-    def is_draft(self) -> bool:
-        return self.published_at is None and self.cancelled_at is None
-
 
 class LotQuerySet(models.QuerySet):
     def published(self):
@@ -361,12 +356,6 @@ class Lot(BaseModel):
             self.reservation_suppliers != self.SupplierReservation.NONE
             or self.reservation_location != self.LocationReservation.NONE
         )
-
-    @property
-    def value_including_vat(self) -> Decimal:
-        from anchors.rules import vat_inclusive
-
-        return vat_inclusive(self.value, vat_exempt=self.contract.vat_exempt)
 
 
 class LotCpv(models.Model):

@@ -43,13 +43,3 @@ def contract_get(*, user, contract_id: int) -> Contract:
     )
     ensure_can_view_contract(user, contract)
     return contract
-
-
-def open_lots() -> QuerySet[Lot]:
-    """Published lots still taking interest, with what a listing shows."""
-    return (
-        Lot.objects.open()
-        .select_related("contract__institution", "target_area")
-        .prefetch_related("cpv_codes")
-        .order_by("contract__closes_at", "contract_id", "number")
-    )

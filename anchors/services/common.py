@@ -8,6 +8,7 @@ from django.db import models
 from anchors.models import Contract
 from sectors.cpv import InvalidCpvCode, normalise_code
 from sectors.models import CpvCode
+from sectors.selectors import cpv_get_many
 
 
 def lock_contract(contract: Contract) -> Contract:
@@ -45,11 +46,11 @@ def cpv_codes_from(raw_codes, field: str = "cpv_codes") -> list[CpvCode]:
         codes = list(dict.fromkeys(normalise_code(c) for c in raw_codes))
     except InvalidCpvCode as exc:
         raise ValidationError({field: str(exc)}) from exc
-    found = {c.code: c for c in CpvCode.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
+    found = cpv_get_many(codes)
+    unknown = [c for c in codes if c not in {row.code for row in found}]
     if unknown:
         raise ValidationError({field: f"We don't recognise the CPV code(s) {', '.join(unknown)}."})
-    return [found[c] for c in codes]
+    return found
 
 
 def breaches_as_error(breaches) -> ValidationError:

@@ -216,3 +216,15 @@ def test_status_moves_through_closed_partly_awarded_and_awarded(time_machine):
         supplier_name="Other Ltd",
     )
     assert Contract.objects.get(pk=contract.pk).status == Contract.Status.AWARDED
+
+
+def test_open_lots_are_published_before_closing_and_unawarded(time_machine):
+    from anchors.models import Lot
+
+    draft = publishable()
+    contract = publishable()
+    contract_publish(actor=officer_of(contract.institution), contract=contract)
+    assert list(Lot.objects.open()) == list(contract.lots.all())
+    assert not Lot.objects.open().filter(contract=draft).exists()
+    time_machine.move_to(contract.closes_at + timedelta(minutes=1))
+    assert not Lot.objects.open().exists()
