@@ -49,6 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Reads everything across institutions, runs Meet the Buyer events and dashboards.",
     )
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    match_digest = models.BooleanField(
+        "daily match emails",
+        default=True,
+        help_text="Email me once a day when my business is matched with new opportunities.",
+    )
     date_joined = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = UserManager()

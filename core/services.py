@@ -1,5 +1,7 @@
+import importlib
 from typing import Any
 
+from celery import current_app
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -75,3 +77,20 @@ def email_mark_failed(*, email_id: int, error: str) -> None:
     OutboundEmail.objects.filter(pk=email_id).exclude(status=OutboundEmail.Status.SENT).update(
         status=OutboundEmail.Status.FAILED, last_error=error[:2000], updated_at=timezone.now()
     )
+
+
+def task_enqueue_after_commit(task_name: str, *args) -> None:
+    """Run a Celery task by its registered name once the current transaction commits.
+
+    Services below ``matching`` in the app chain (anchors, suppliers) use this to start matching
+    without importing upwards (DESIGN section 2): the caller names the task, Celery's registry
+    finds it, and in-process (eager) mode it runs straight after the commit.
+    """
+
+    def enqueue():
+        # Task names are "<module>.<name>": import the module so the task is registered even
+        # in a web process, where Celery has not autodiscovered tasks.
+        importlib.import_module(task_name.rsplit(".", 1)[0])
+        current_app.tasks[task_name].delay(*args)
+
+    transaction.on_commit(enqueue)

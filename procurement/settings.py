@@ -8,6 +8,7 @@ serve local development (SQLite, tasks run in-process, email to the console).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "suppliers",
     "anchors",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -182,10 +184,41 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Redis redelivers an unacknowledged task after the visibility timeout: keep it above the
 # longest task's hard limit, or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The one beat schedule. Times are Europe/London.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every night at 02:30, re-match every open lot against every business, in chunks that any
+    # number of workers share (catches profile changes, closing dates and new reference data).
+    "rematch-open-lots": {
+        "task": "matching.tasks.rematch_open_lots",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Every morning at 07:00, email each business member a digest of their new matches.
+    "send-match-digests": {
+        "task": "matching.tasks.send_match_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+
+# --- Matching (DESIGN section 4) ----------------------------------------------------------
+MATCHING = {
+    # Component weights (normalised to sum to 1) and the score a stored match needs.
+    "WEIGHT_SECTOR": env.float("MATCHING_WEIGHT_SECTOR", default=0.40),
+    "WEIGHT_LOCATION": env.float("MATCHING_WEIGHT_LOCATION", default=0.30),
+    "WEIGHT_CAPACITY": env.float("MATCHING_WEIGHT_CAPACITY", default=0.15),
+    "WEIGHT_INCLUSION": env.float("MATCHING_WEIGHT_INCLUSION", default=0.15),
+    "THRESHOLD": env.float("MATCHING_THRESHOLD", default=0.5),
+    # The location score halves with every this many km from the delivery site.
+    "HALF_DISTANCE_KM": env.float("MATCHING_HALF_DISTANCE_KM", default=8.0),
+    # A lot worth more than this many times a business's limit is not emailed to it.
+    "FAR_BEYOND_RATIO": env.float("MATCHING_FAR_BEYOND_RATIO", default=3.0),
+    # Lots per task in the nightly re-match.
+    "REMATCH_CHUNK_SIZE": env.int("MATCHING_REMATCH_CHUNK_SIZE", default=50),
+}
 
 # --- Django REST Framework ------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,7 +16,10 @@ from anchors.services.common import (
     snapshot,
 )
 from anchors.services.lots import reservation_request_for
-from core.services import audit_event_record
+from core.services import audit_event_record, task_enqueue_after_commit
+
+# Matching is above this app (DESIGN section 2): it is started by task name, after commit.
+MATCH_LOT_TASK = "matching.tasks.match_lot"
 
 EDITABLE_FIELDS = (
     "title",
@@ -168,6 +171,8 @@ def contract_publish(*, actor, contract: Contract, now: datetime | None = None) 
         target=contract,
         summary={"lots": [{"number": lot.number, "value": str(lot.value)} for lot in lots]},
     )
+    for lot in lots:
+        task_enqueue_after_commit(MATCH_LOT_TASK, lot.pk)
     return contract
 
 
@@ -261,6 +266,8 @@ def contract_amend(*, actor, contract: Contract, reason: str, **changes) -> Cont
         target=contract,
         summary={"before": before, "after": snapshot(contract, changes), "reason": reason},
     )
+    for lot_id in contract.lots.values_list("pk", flat=True):
+        task_enqueue_after_commit(MATCH_LOT_TASK, lot_id)
     return contract
 
 

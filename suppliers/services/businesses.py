@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.services import audit_event_record
+from core.services import audit_event_record, task_enqueue_after_commit
 from sectors import cpv
 from sectors.models import CpvCode
 from suppliers import permissions
@@ -20,6 +20,9 @@ from suppliers.models import (
     BusinessSector,
     Certification,
 )
+
+# Matching is above this app (DESIGN section 2): it is started by task name, after commit.
+MATCH_BUSINESS_TASK = "matching.tasks.match_business"
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -151,6 +154,7 @@ def business_create(
     audit_event_record(
         actor=actor, verb="business.created", target=business, summary={"after": after}
     )
+    task_enqueue_after_commit(MATCH_BUSINESS_TASK, business.pk)
     return business
 
 
@@ -211,6 +215,7 @@ def business_update(*, actor: User, business: Business, **changes: Any) -> Busin
     if changed:
         business.refresh_from_db(fields=GENERATED_FIELDS)
     audit_event_record(actor=actor, verb="business.updated", target=business, summary=summary)
+    task_enqueue_after_commit(MATCH_BUSINESS_TASK, business.pk)
     return business
 
 
@@ -231,4 +236,5 @@ def business_deactivate(*, actor: User, business: Business) -> Business:
         target=business,
         summary={"before": {"is_active": True}, "after": {"is_active": False}},
     )
+    task_enqueue_after_commit(MATCH_BUSINESS_TASK, business.pk)  # withdraws its matches
     return business

@@ -1,0 +1,277 @@
+"""Turn database rows into the engine's plain inputs: lot profiles and candidate tables.
+
+This is where the SQL pre-filter lives (DESIGN section 4): candidates for a lot are active
+businesses with a complete profile and a sector in one of the lot's CPV divisions (indexed),
+narrowed by the lot's reservation. The engine then scores them in bulk. A fixed number of
+queries per lot, whatever the number of candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from anchors.models import Award, Lot, LotCpv
+from matching import engine
+from places import areas
+from places.authorities import authorities_in, authorities_in_and_bordering, local_authority_name
+from places.models import FullPostcode, PostcodeDistrict
+from places.postcodes import InvalidPostcode, Postcode
+from suppliers import sizes
+from suppliers.models import Business, BusinessSector
+
+REGIME_SHORT_NAMES = {"order_2026": "the 2026 Order", "ppn_005": "PPN 005"}
+SME_CLASSES = list(engine.SME_CLASSES)
+
+
+def engine_config() -> engine.EngineConfig:
+    """The engine's numbers from ``settings.MATCHING``; the focus area is East Birmingham."""
+    matching = settings.MATCHING
+    return engine.EngineConfig(
+        weights=engine.Weights(
+            sector=matching["WEIGHT_SECTOR"],
+            location=matching["WEIGHT_LOCATION"],
+            capacity=matching["WEIGHT_CAPACITY"],
+            inclusion=matching["WEIGHT_INCLUSION"],
+        ),
+        threshold=matching["THRESHOLD"],
+        half_distance_km=matching["HALF_DISTANCE_KM"],
+        far_beyond_ratio=matching["FAR_BEYOND_RATIO"],
+        focus_districts=frozenset(
+            areas.EAST_BIRMINGHAM_CORE_DISTRICTS + areas.EAST_BIRMINGHAM_FRINGE_DISTRICTS
+        ),
+        focus_name=areas.EAST_BIRMINGHAM_NAME,
+    )
+
+
+@dataclass
+class Context:
+    """What every lot in a run shares: the engine settings and the district table (one query)."""
+
+    config: engine.EngineConfig
+    latitude: dict[str, float] = field(default_factory=dict)
+    longitude: dict[str, float] = field(default_factory=dict)
+    authority: dict[str, str] = field(default_factory=dict)
+    today: object = None
+
+    @classmethod
+    def load(cls) -> Context:
+        context = cls(engine_config(), today=timezone.localdate())
+        rows = PostcodeDistrict.objects.values_list(
+            "code", "latitude", "longitude", "region", "non_geographic"
+        )
+        for code, latitude, longitude, region, non_geographic in rows:
+            if latitude is not None and longitude is not None and not non_geographic:
+                context.latitude[code], context.longitude[code] = latitude, longitude
+            if region:
+                context.authority[code] = local_authority_name(region)
+        return context
+
+    def districts_in(self, authorities: Iterable[str]) -> list[str]:
+        wanted = set(authorities)
+        return sorted(code for code, name in self.authority.items() if name in wanted)
+
+
+def lots_for_matching(lots: QuerySet[Lot]) -> QuerySet[Lot]:
+    """Lots with everything ``lot_profile`` reads, in four queries for any number of lots."""
+    return lots.select_related("contract__institution", "target_area").prefetch_related(
+        Prefetch("cpv_links", queryset=LotCpv.objects.order_by("cpv_code_id")),
+        "target_area__districts",
+        "required_certifications",
+    )
+
+
+def _location_reservation(lot: Lot) -> tuple[frozenset[str], str]:
+    institution = lot.contract.institution
+    kind = lot.reservation_location
+    if kind == Lot.LocationReservation.AUTHORITY_AREA:
+        return authorities_in(institution.home_area_name), institution.home_area_name
+    if kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
+        name = f"{institution.home_area_name} or a bordering county"
+        return authorities_in_and_bordering(institution.home_area_name), name
+    if kind == Lot.LocationReservation.COUNTY:
+        return authorities_in(institution.county_name), institution.county_name
+    return frozenset(), "the UK" if kind == Lot.LocationReservation.UK else ""
+
+
+def _point(postcode: str, district: str, context: Context) -> tuple[float | None, float | None]:
+    if postcode:
+        point = FullPostcode.objects.with_location().filter(postcode=postcode)
+        found = point.values_list("latitude", "longitude").first()
+        if found:
+            return found
+    return context.latitude.get(district), context.longitude.get(district)
+
+
+def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
+    """The engine's view of a lot fetched through ``lots_for_matching``."""
+    if lot.target_area_id:
+        target = frozenset(d.district_code for d in lot.target_area.districts.all())
+        target_name = lot.target_area.name
+    else:
+        target = frozenset(lot.target_districts)
+        target_name = ", ".join(lot.target_districts)
+    authorities, location_name = _location_reservation(lot)
+    latitude, longitude = _point(lot.delivery_postcode, lot.delivery_district, context)
+    certifications = list(lot.required_certifications.all())
+    return engine.LotProfile(
+        lot_id=lot.pk,
+        value=float(lot.value),
+        cpv_codes=tuple(link.cpv_code_id for link in lot.cpv_links.all()),
+        postcode=lot.delivery_postcode,
+        district=lot.delivery_district,
+        latitude=latitude,
+        longitude=longitude,
+        target_districts=target,
+        target_name=target_name,
+        supplier_reservation=lot.reservation_suppliers,
+        location_reservation=lot.reservation_location,
+        location_authorities=authorities,
+        location_name=location_name,
+        regime_name=REGIME_SHORT_NAMES.get(lot.contract.institution.reservation_regime, ""),
+        required_certifications=tuple(c.slug for c in certifications),
+        certification_names={c.slug: c.name for c in certifications},
+    )
+
+
+def candidate_filter(profile: engine.LotProfile, context: Context) -> QuerySet[Business]:
+    """The SQL pre-filter: who could possibly be stored as a match for this lot."""
+    divisions = {code[:2] for code in profile.cpv_codes}
+    businesses = Business.objects.active().complete().with_sector_division(divisions)
+    if profile.supplier_reservation == Lot.SupplierReservation.SME:
+        businesses = businesses.sme()
+    elif profile.supplier_reservation == Lot.SupplierReservation.VCSE:
+        businesses = businesses.vcse()
+    elif profile.supplier_reservation == Lot.SupplierReservation.SME_VCSE:
+        businesses = businesses.filter(Q(size_class__in=SME_CLASSES) | Q(is_vcse=True))
+    if profile.location_reservation not in ("none", "uk"):
+        businesses = businesses.in_districts(context.districts_in(profile.location_authorities))
+    return businesses
+
+
+BUSINESS_FIELDS = (
+    "id",
+    "postcode",
+    "district",
+    "size_class",
+    "is_vcse",
+    "max_contract_value",
+    "annual_turnover",
+    "concurrent_capacity",
+    "is_active",
+)
+
+
+def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.Candidates:
+    """Pre-filtered candidates for one lot: five queries (four when nothing is required)."""
+    businesses = candidate_filter(profile, context)
+    divisions = sorted({code[:2] for code in profile.cpv_codes})
+    sectors = BusinessSector.objects.filter(
+        division__in=divisions, business__is_active=True
+    ).values_list("business_id", "cpv_code_id")
+    return _candidates(
+        businesses, list(businesses.values_list(*BUSINESS_FIELDS)), sectors, profile, context
+    )
+
+
+def candidates_for_business(business: Business, context: Context) -> engine.Candidates:
+    """The business alone as a candidate table (empty when it cannot be matched)."""
+    businesses = Business.objects.filter(pk=business.pk).active().complete()
+    sectors = BusinessSector.objects.filter(business=business).values_list(
+        "business_id", "cpv_code_id"
+    )
+    rows = list(businesses.values_list(*BUSINESS_FIELDS))
+    return _candidates(businesses, rows, sectors, None, context)
+
+
+def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.Candidates:
+    columns = dict(zip(BUSINESS_FIELDS, zip(*rows, strict=True), strict=False)) if rows else {}
+    ids = np.asarray(columns.get("id", ()), dtype=np.int64)
+    postcodes = list(columns.get("postcode", ()))
+    districts = pd.Series(list(columns.get("district", ())), dtype=object)
+    points = _full_postcode_points(businesses) if rows else {}
+    latitude = np.array(
+        [points.get(pc, (None, None))[0] or np.nan for pc in postcodes], dtype=np.float64
+    )
+    longitude = np.array(
+        [points.get(pc, (None, None))[1] or np.nan for pc in postcodes], dtype=np.float64
+    )
+    missing = np.isnan(latitude)
+    if missing.any():
+        latitude[missing] = districts[missing].map(context.latitude).to_numpy(dtype=np.float64)
+        longitude[missing] = districts[missing].map(context.longitude).to_numpy(dtype=np.float64)
+    maximum = _floats(columns.get("max_contract_value", ()))
+    turnover = _floats(columns.get("annual_turnover", ()))
+    capacity = np.where(
+        np.isnan(maximum), turnover * float(sizes.CAPACITY_SHARE_OF_TURNOVER), maximum
+    )
+    commitments = _commitments(businesses, ids, context) if rows else np.zeros(0, np.int64)
+    frame = engine.candidates_frame(
+        {
+            "business_id": ids,
+            "postcode": postcodes,
+            "district": districts.to_numpy(dtype=object),
+            "latitude": latitude,
+            "longitude": longitude,
+            "local_authority": districts.map(context.authority).fillna("").to_numpy(dtype=object),
+            "size_class": [size or "" for size in columns.get("size_class", ())],
+            "is_vcse": np.asarray(columns.get("is_vcse", ()), dtype=bool),
+            "capacity": capacity,
+            "concurrent_capacity": np.asarray(columns.get("concurrent_capacity", ()), np.int64),
+            "commitments": commitments,
+            "profile_ok": np.ones(len(ids), dtype=bool),
+        }
+    )
+    certifications: list = []
+    if profile is not None and profile.required_certifications and rows:
+        through = Business.certifications.through.objects.filter(
+            business__in=businesses, certification__slug__in=profile.required_certifications
+        )
+        certifications = list(through.values_list("business_id", "certification__slug"))
+    elif profile is None and rows:
+        through = Business.certifications.through.objects.filter(business_id__in=ids.tolist())
+        certifications = list(through.values_list("business_id", "certification__slug"))
+    return engine.Candidates.from_frame(frame, sectors if rows else [], certifications)
+
+
+def _floats(values) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def _full_postcode_points(businesses: QuerySet[Business]) -> dict[str, tuple[float, float]]:
+    """Coordinates of the candidates' own postcodes (when the ONSPD is loaded): one query."""
+    points = FullPostcode.objects.with_location().filter(
+        postcode__in=businesses.order_by().values("postcode")
+    )
+    return {
+        pc: (lat, lon) for pc, lat, lon in points.values_list("postcode", "latitude", "longitude")
+    }
+
+
+def _commitments(businesses: QuerySet[Business], ids: np.ndarray, context: Context) -> np.ndarray:
+    """Contracts each candidate is delivering now: awards whose contract has not ended."""
+    under_way = (
+        Award.objects.filter(business__in=businesses.order_by().values("pk"))
+        .filter(
+            Q(lot__contract__ends_on__isnull=True) | Q(lot__contract__ends_on__gte=context.today)
+        )
+        .values("business_id")
+        .annotate(count=Count("id"))
+        .values_list("business_id", "count")
+    )
+    counts = dict(under_way)
+    return np.array([counts.get(int(i), 0) for i in ids], dtype=np.int64)
+
+
+def business_local_authority(business: Business, context: Context) -> str:
+    try:
+        district = Postcode.parse(business.postcode).district
+    except InvalidPostcode:
+        return ""
+    return context.authority.get(district, "")
