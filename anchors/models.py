@@ -3,6 +3,7 @@ import contextlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from core.models import BaseModel
@@ -359,11 +360,20 @@ class Lot(BaseModel):
 
 
 class LotCpv(models.Model):
-    """A CPV code of a lot, with its division copied for the matching pre-filter index."""
+    """A CPV code of a lot, with its division derived by the database for the matching index.
+
+    Generated (not set in ``save``) because the services add codes with ``lot.cpv_codes.set``,
+    which bulk-creates these rows without calling ``save``.
+    """
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="cpv_links")
     cpv_code = models.ForeignKey(CpvCode, on_delete=models.PROTECT, related_name="lot_links")
-    division = models.CharField(max_length=2, db_index=True, editable=False)
+    division = models.GeneratedField(
+        expression=Left("cpv_code", 2),
+        output_field=models.CharField(max_length=2),
+        db_persist=True,
+        db_index=True,
+    )
 
     class Meta:
         constraints = [
@@ -372,10 +382,6 @@ class LotCpv(models.Model):
 
     def __str__(self):
         return f"{self.lot_id}: {self.cpv_code_id}"
-
-    def save(self, *args, **kwargs):
-        self.division = str(self.cpv_code_id)[:2]
-        super().save(*args, **kwargs)
 
 
 class Award(BaseModel):

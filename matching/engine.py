@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-ENGINE_VERSION = "2026.11.1"
+ENGINE_VERSION = "2026.11.2"
 
 # Sector relations, strongest first. ``COVERS``: the business code is the lot code or above it.
 # ``WITHIN``: the lot code is above the business code (the business is more specialised).
@@ -50,7 +50,9 @@ HIERARCHY_SCORES = {  # without coordinates on both sides (DESIGN section 4)
 # Capacity fit by ratio of lot value to the business's limit: trivial work scores modestly,
 # the comfortable middle fully, then falling to nothing at FAR_BEYOND_RATIO.
 CAPACITY_RATIOS = (0.0, 0.01, 0.1, 0.7, 1.0, 1.5)
-CAPACITY_FITS = (0.4, 0.4, 1.0, 1.0, 0.6, 0.25)
+# Trivial work scores no lower than work at the limit: a larger limit must never make a lot that
+# is beyond the business fit worse.
+CAPACITY_FITS = (0.6, 0.6, 1.0, 1.0, 0.6, 0.25)
 CAPACITY_UNKNOWN_FIT = 0.5
 AT_CONCURRENT_LIMIT_FACTOR = 0.5
 SIZE_SCORES = {"micro": 1.0, "small": 0.7, "medium": 0.4, "large": 0.1}
@@ -64,6 +66,12 @@ def postcode_sector(postcode: str) -> str:
     return postcode[:-2].strip() if " " in postcode else ""
 
 
+def postcode_area(district: str) -> str:
+    """The leading letters of a district: "B" for "B9", "EC" for "EC1A" (not "EC1A")."""
+    letters = len(district) - len(district.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return district[:letters]
+
+
 _POWERS = np.array([10 ** (8 - k) for k in range(1, 9)], dtype=np.int64)  # 10^7 .. 10^0
 
 
@@ -75,8 +83,9 @@ class Weights:
     inclusion: float = 0.15
 
     def normalised(self) -> Weights:
-        total = self.sector + self.location + self.capacity + self.inclusion
-        if total <= 0 or min(self.sector, self.location, self.capacity, self.inclusion) < 0:
+        parts = (self.sector, self.location, self.capacity, self.inclusion)
+        total = sum(parts)
+        if not all(math.isfinite(part) and part >= 0 for part in parts) or total <= 0:
             raise ValueError("Matching weights must be non-negative and not all zero.")
         return Weights(
             self.sector / total,
@@ -129,7 +138,7 @@ class LotProfile:
 
     @property
     def postcode_area(self) -> str:
-        return self.district.rstrip("0123456789") if self.district else ""
+        return postcode_area(self.district)
 
 
 CANDIDATE_COLUMNS = {
@@ -184,10 +193,16 @@ class Candidates:
 
 
 def candidates_frame(columns: Mapping[str, object]) -> pd.DataFrame:
-    """A candidate table with the engine's dtypes; ``postcode_sector`` is derived if absent."""
+    """A candidate table with the engine's dtypes; ``postcode_sector`` is derived where absent
+    (no column, or None in a row, as ``from_records`` gives for rows without it)."""
     data = dict(columns)
-    if data.get("postcode_sector") is None:
-        data["postcode_sector"] = [postcode_sector(pc or "") for pc in data["postcode"]]
+    given = data.get("postcode_sector")
+    if given is None:
+        given = [None] * len(data["postcode"])
+    data["postcode_sector"] = [
+        postcode_sector(pc or "") if sector is None else sector
+        for pc, sector in zip(data["postcode"], given, strict=True)
+    ]
     frame = pd.DataFrame({name: data[name] for name in CANDIDATE_COLUMNS})
     for name in ("latitude", "longitude", "capacity"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
@@ -240,6 +255,7 @@ class MatchResult:
     concurrent_capacity: np.ndarray
     commitments: np.ndarray
     _held: pd.DataFrame | None = None
+    _held_by_row: dict[int, set[str]] | None = None  # ``_held`` grouped, built on first use
 
     def stored_rows(self) -> np.ndarray:
         """Rows of the stored matches, best first (ties by business id, for stable output)."""
@@ -251,7 +267,11 @@ class MatchResult:
         """Slugs of the lot's required certifications this candidate does not hold."""
         if self._held is None or not self.profile.required_certifications:
             return list(self.profile.required_certifications)
-        held = set(self._held.loc[self._held["row"] == row, "slug"])
+        if self._held_by_row is None:  # one pass, not a scan of ``_held`` per row
+            self._held_by_row = {}
+            for held_row, slug in zip(self._held["row"], self._held["slug"], strict=True):
+                self._held_by_row.setdefault(int(held_row), set()).add(slug)
+        held = self._held_by_row.get(int(row), set())
         return [slug for slug in self.profile.required_certifications if slug not in held]
 
 
@@ -441,7 +461,7 @@ def _districts_of_area(district: pd.Series, area_letters: str) -> set[str]:
         return set()
     names = district.cat.categories if isinstance(district.dtype, pd.CategoricalDtype) else None
     names = names if names is not None else pd.Index(district.unique())
-    return {str(d) for d in names if str(d).rstrip("0123456789") == area_letters}
+    return {str(d) for d in names if postcode_area(str(d)) == area_letters}
 
 
 def _capacity(
@@ -450,10 +470,14 @@ def _capacity(
     limit = frame["capacity"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(limit > 0, profile.value / limit, np.where(limit == 0, np.inf, np.nan))
+    # The curve's points below the far-beyond ratio, then nothing from it on (np.interp needs
+    # increasing points, whatever ratio the settings choose).
+    far = config.far_beyond_ratio
+    points = [(r, f) for r, f in zip(CAPACITY_RATIOS, CAPACITY_FITS, strict=True) if r < far]
     fit = np.interp(
-        np.nan_to_num(ratio, nan=0.0, posinf=config.far_beyond_ratio * 2),
-        (*CAPACITY_RATIOS, config.far_beyond_ratio),
-        (*CAPACITY_FITS, 0.0),
+        np.nan_to_num(ratio, nan=0.0, posinf=far * 2),
+        [r for r, _ in points] + [far],
+        [f for _, f in points] + [0.0],
     )
     fit = np.where(np.isnan(ratio), CAPACITY_UNKNOWN_FIT, fit)
     at_limit = frame["commitments"].to_numpy(dtype=np.int64) >= frame[
@@ -463,7 +487,8 @@ def _capacity(
     held = None
     required = profile.required_certifications
     if required:
-        held = certifications[certifications["slug"].isin(list(required))]
+        # Each certificate counts once, so the factor never passes 1.
+        held = certifications[certifications["slug"].isin(list(required))].drop_duplicates()
         count = np.bincount(held["row"].to_numpy(dtype=np.int64), minlength=len(frame))
         fit = fit * (0.5 + 0.5 * count[: len(frame)] / len(required))
     return fit, ratio, at_limit, held

@@ -108,10 +108,17 @@ def _county_name(raw: str) -> str | None:
     return next((county for county in COUNTY_AUTHORITIES if county.lower() == text.lower()), None)
 
 
-def authorities_in(area_name: str) -> frozenset[str]:
-    """The authorities making up a named area: a county's members, or the authority itself."""
+def authorities_in(area_name: str, *, authority_first: bool = False) -> frozenset[str]:
+    """The authorities making up a named area: a county's members, or the authority itself.
+
+    Some names are both (Shropshire is a county and a unitary council): an authority's own area
+    (``authority_first``, for the 2026 Order) reads the name as the council, a county
+    reservation (PPN 005) as the county.
+    """
     if not area_name.strip():
         return frozenset()
+    if authority_first and " ".join(area_name.split()).lower() in _BY_LOWER:
+        return frozenset({local_authority_name(area_name)})
     county = _county_name(area_name)
     if county:
         return frozenset(COUNTY_AUTHORITIES[county])
@@ -120,7 +127,7 @@ def authorities_in(area_name: str) -> frozenset[str]:
 
 def authorities_in_and_bordering(area_name: str) -> frozenset[str]:
     """The area's authorities plus every authority of its county and the bordering counties."""
-    own = authorities_in(area_name)
+    own = authorities_in(area_name, authority_first=True)
     counties = {_county_name(area_name)} | {county_of(name) for name in own}
     counties.discard(None)
     found = set(own)

@@ -88,6 +88,10 @@ def interest_check(*, lot: Lot, business: Business) -> tuple[str | None, list[st
 def interest_register(*, actor, business: Business, lot: Lot, note: str = "") -> InterestOutcome:
     """Register (or re-register after withdrawing) the business's interest in an open lot."""
     _ensure_member(actor, business)
+    if not business.is_active:
+        raise ApplicationError(
+            f"{business.name} is deactivated on LocalLots, so it cannot register interest."
+        )
     now = timezone.now()
     lot = (
         Lot.objects.select_related("contract__institution")
@@ -121,7 +125,7 @@ def interest_register(*, actor, business: Business, lot: Lot, note: str = "") ->
 
 @transaction.atomic
 def interest_withdraw(*, actor, interest: Interest) -> Interest:
-    """The business takes its interest back while the lot is open."""
+    """The business takes its interest back, at any time: the buyer sees it was withdrawn."""
     interest = Interest.objects.select_for_update().select_related("business").get(pk=interest.pk)
     _ensure_member(actor, interest.business)
     if interest.status != Interest.Status.REGISTERED and interest.status != (
