@@ -15,7 +15,10 @@ The model is DESIGN section 4:
   location (distance decay, or the postcode hierarchy without coordinates; inside a hyper-local
   lot's target area never scores below outside it), capacity fit, and inclusion (micro > small >
   medium > large; VCSE and being based in the focus area add).
-- Stored when eligible and the score reaches the threshold; notified unless the lot is far
+- Stored when eligible, the score reaches the threshold and it is among the lot's
+  ``max_stored`` best (a bound on work and on noise: a lot in a busy sector can clear the
+  threshold for thousands of businesses; the rest still find it by search); notified unless the
+  lot is far
   beyond the business's capacity.
 """
 
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-ENGINE_VERSION = "2026.11.2"
+ENGINE_VERSION = "2026.11.3"
 
 # Sector relations, strongest first. ``COVERS``: the business code is the lot code or above it.
 # ``WITHIN``: the lot code is above the business code (the business is more specialised).
@@ -101,6 +104,7 @@ class EngineConfig:
 
     weights: Weights = Weights()
     threshold: float = 0.5
+    max_stored: int = 1000  # the most matches stored per lot, best first
     half_distance_km: float = 8.0  # the location score halves every this many km
     far_beyond_ratio: float = 3.0  # lot value over the business's limit: no email beyond this
     focus_districts: frozenset[str] = frozenset()  # East Birmingham, for inclusion
@@ -298,7 +302,7 @@ def score(profile: LotProfile, candidates: Candidates, config: EngineConfig) -> 
     )
     total = np.clip(total, 0.0, 1.0)
     eligible = frame["profile_ok"].to_numpy(dtype=bool) & (relation > SECTOR_NONE) & reservation_ok
-    stored = eligible & (total >= config.threshold - 1e-9)
+    stored = _best(eligible & (total >= config.threshold - 1e-9), total, config.max_stored)
     notify = stored & ~(ratio > config.far_beyond_ratio)  # NaN (unknown limit) notifies
     return MatchResult(
         profile=profile,
@@ -330,6 +334,15 @@ def score(profile: LotProfile, candidates: Candidates, config: EngineConfig) -> 
         commitments=frame["commitments"].to_numpy(dtype=np.int64),
         _held=held,
     )
+
+
+def _best(passing: np.ndarray, total: np.ndarray, limit: int) -> np.ndarray:
+    """``passing`` narrowed to the ``limit`` highest scores (ties at the cut all kept)."""
+    if passing.sum() <= limit:
+        return passing
+    scores = total[passing]
+    cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+    return passing & (total >= cut)
 
 
 def _in(column: pd.Series, values) -> np.ndarray:

@@ -9,7 +9,7 @@ queries per lot, whatever the number of candidates.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ def engine_config() -> engine.EngineConfig:
             inclusion=matching["WEIGHT_INCLUSION"],
         ),
         threshold=matching["THRESHOLD"],
+        max_stored=matching["MAX_MATCHES_PER_LOT"],
         half_distance_km=matching["HALF_DISTANCE_KM"],
         far_beyond_ratio=matching["FAR_BEYOND_RATIO"],
         focus_districts=frozenset(
@@ -59,6 +60,9 @@ class Context:
     longitude: dict[str, float] = field(default_factory=dict)
     authority: dict[str, str] = field(default_factory=dict)
     today: object = None
+    # Candidate tables already loaded in this run, by what the pre-filter reads (see
+    # ``candidates_for_lot``): the lots of a nightly chunk share a few sectors.
+    candidates: dict[tuple, engine.Candidates] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Context:
@@ -91,7 +95,8 @@ def _location_reservation(lot: Lot) -> tuple[frozenset[str], str]:
     institution = lot.contract.institution
     kind = lot.reservation_location
     if kind == Lot.LocationReservation.AUTHORITY_AREA:
-        return authorities_in(institution.home_area_name), institution.home_area_name
+        home = institution.home_area_name
+        return authorities_in(home, authority_first=True), home
     if kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
         name = f"{institution.home_area_name} or a bordering county"
         return authorities_in_and_bordering(institution.home_area_name), name
@@ -169,15 +174,38 @@ BUSINESS_FIELDS = (
 
 
 def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.Candidates:
-    """Pre-filtered candidates for one lot: five queries (four when nothing is required)."""
-    businesses = candidate_filter(profile, context)
+    """Pre-filtered candidates for one lot: four queries, and one more when the lot asks for
+    certificates.
+
+    The table without certificates depends only on the lot's divisions and reservation, so
+    the lots of one run (``match_lots``, sharing a ``Context``) with the same ones share one
+    load; the certificates the lot asks for are added per lot.
+    """
     divisions = sorted({code[:2] for code in profile.cpv_codes})
-    sectors = BusinessSector.objects.filter(
-        division__in=divisions, business__is_active=True
-    ).values_list("business_id", "cpv_code_id")
-    return _candidates(
-        businesses, list(businesses.values_list(*BUSINESS_FIELDS)), sectors, profile, context
+    key = (
+        tuple(divisions),
+        profile.supplier_reservation,
+        profile.location_reservation,
+        profile.location_authorities,
     )
+    if key not in context.candidates:
+        businesses = candidate_filter(profile, context).order_by("pk")
+        # No join to the businesses: pairs of businesses not in the table are dropped.
+        sectors = BusinessSector.objects.filter(division__in=divisions).values_list(
+            "business_id", "cpv_code_id"
+        )
+        rows = list(businesses.values_list(*BUSINESS_FIELDS))
+        without = replace(profile, required_certifications=())
+        context.candidates[key] = _candidates(businesses, rows, sectors, without, context)
+    candidates = context.candidates[key]
+    if not profile.required_certifications or not len(candidates):
+        return candidates
+    # Holders of the certificates anywhere: pairs for businesses not in the table are dropped.
+    held = Business.certifications.through.objects.filter(
+        certification__slug__in=profile.required_certifications
+    ).values_list("business_id", "certification__slug")
+    certifications = engine.Candidates.from_frame(candidates.businesses, (), held).certifications
+    return replace(candidates, certifications=certifications)
 
 
 def candidates_for_business(business: Business, context: Context) -> engine.Candidates:
@@ -219,7 +247,10 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
             "district": districts.to_numpy(dtype=object),
             "latitude": latitude,
             "longitude": longitude,
-            "local_authority": districts.map(context.authority).fillna("").to_numpy(dtype=object),
+            "local_authority": districts.map(context.authority)
+            .astype(object)
+            .fillna("")
+            .to_numpy(dtype=object),
             "size_class": [size or "" for size in columns.get("size_class", ())],
             "is_vcse": np.asarray(columns.get("is_vcse", ()), dtype=bool),
             "capacity": capacity,
@@ -235,7 +266,9 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
         )
         certifications = list(through.values_list("business_id", "certification__slug"))
     elif profile is None and rows:
-        through = Business.certifications.through.objects.filter(business_id__in=ids.tolist())
+        through = Business.certifications.through.objects.filter(
+            business__in=businesses.order_by().values("pk")
+        )
         certifications = list(through.values_list("business_id", "certification__slug"))
     return engine.Candidates.from_frame(frame, sectors if rows else [], certifications)
 

@@ -212,6 +212,9 @@ MATCHING = {
     "WEIGHT_CAPACITY": env.float("MATCHING_WEIGHT_CAPACITY", default=0.15),
     "WEIGHT_INCLUSION": env.float("MATCHING_WEIGHT_INCLUSION", default=0.15),
     "THRESHOLD": env.float("MATCHING_THRESHOLD", default=0.5),
+    # The most matches stored per lot, best first: beyond this, officers' lists and digests are
+    # noise (the lot is still found by search and open to every business's interest).
+    "MAX_MATCHES_PER_LOT": env.int("MATCHING_MAX_MATCHES_PER_LOT", default=1000),
     # The location score halves with every this many km from the delivery site.
     "HALF_DISTANCE_KM": env.float("MATCHING_HALF_DISTANCE_KM", default=8.0),
     # A lot worth more than this many times a business's limit is not emailed to it.

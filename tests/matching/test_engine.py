@@ -633,3 +633,13 @@ def test_scores_stay_within_the_unit_interval():
         for name in ("score", "sector", "location", "capacity", "inclusion"):
             values = getattr(result, name)
             assert ((values >= 0) & (values <= 1)).all(), name
+
+
+def test_only_the_lots_best_max_stored_candidates_are_stored():
+    rows = [business(i, at=(B9[0] + i * 0.01, B9[1])) for i in range(6)]  # further and further
+
+    result = run(lot(), rows, config=replace(CONFIG, max_stored=3))
+
+    assert result.eligible.all()
+    assert list(result.business_id[result.stored_rows()]) == [0, 1, 2]
+    assert run(lot(), rows).stored.sum() == 6  # the default limit is far above six

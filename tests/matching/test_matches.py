@@ -552,3 +552,24 @@ def test_only_members_may_dismiss_a_match(who):
     with pytest.raises(PermissionDenied):
         match_dismiss(actor=actor, match=match)
     assert Match.objects.get().dismissed_at is None
+
+
+def test_match_business_joins_a_full_lot_only_above_its_lowest_stored_match(settings):
+    settings.MATCHING = {**settings.MATCHING, "MAX_MATCHES_PER_LOT": 2}
+    lot = open_lot(cpv=[CATERING])
+    best, second = matching_business(), matching_business(social_enterprise_declared=True)
+    match_lot(lot_id=lot.pk)
+    assert Match.objects.filter(lot=lot).count() == 2
+    lowest = Match.objects.filter(lot=lot).order_by("score").first()
+
+    weaker = matching_business(staff_headcount=40)  # small, not micro: scores lower
+    stronger = matching_business(social_enterprise_declared=True, postcode=best.postcode)
+
+    assert match_business(business_id=weaker.pk).stored == 0
+    assert match_business(business_id=stronger.pk).stored == 1
+    assert Match.objects.get(lot=lot, business=stronger).score >= lowest.score
+    assert {best.pk, second.pk} <= set(
+        Match.objects.filter(lot=lot).values_list("business", flat=True)
+    )
+    match_lot(lot_id=lot.pk)  # the nightly re-match trims the lot back to its best two
+    assert Match.objects.filter(lot=lot).count() == 2
