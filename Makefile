@@ -43,6 +43,12 @@ run: setup
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The matching benchmarks (bench/matching.py), on a database of their own: locallots_bench on
+# the PostgreSQL server of DATABASE_URL (created when missing), else a SQLite file in the
+# temporary folder. The generated dataset is kept and reused. BENCH_ARGS=--quick: a smoke run.
+bench: install
+	@$(PY) -m bench.matching $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
