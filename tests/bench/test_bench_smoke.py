@@ -10,7 +10,9 @@ from bench.synthetic import DatasetSpec, dataset_ensure
 from matching.models import Match
 from suppliers.models import Business
 
-pytestmark = pytest.mark.django_db
+# Transactional: the benchmark empties tables with TRUNCATE, which PostgreSQL refuses inside the
+# test's transaction while deferred foreign-key checks are pending.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LINE = re.compile(r"^[a-z0-9_]+: -?\d+(\.\d+)?$")
 FIGURES = {
