@@ -103,11 +103,17 @@ def busiest_lot(context: inputs.Context) -> tuple[int, engine.LotProfile]:
     raise RuntimeError("No open, unreserved lot to benchmark: generate the dataset first.")
 
 
-def all_candidates(context: inputs.Context, size: int, seed: int) -> engine.Candidates:
-    """Every matchable business as one candidate table, repeated rows making it ``size`` long."""
+def all_candidates(
+    context: inputs.Context, size: int, seed: int, certifications: tuple[str, ...] = ()
+) -> engine.Candidates:
+    """Every matchable business as one candidate table, repeated rows making it ``size`` long,
+    with the ``certifications`` they hold."""
     divisions = sorted(set(BusinessSector.objects.values_list("division", flat=True)))
     everyone = engine.LotProfile(
-        lot_id=0, value=1.0, cpv_codes=tuple(f"{d}000000" for d in divisions)
+        lot_id=0,
+        value=1.0,
+        cpv_codes=tuple(f"{d}000000" for d in divisions),
+        required_certifications=certifications,
     )
     candidates = inputs.candidates_for_lot(everyone, context)
     if len(candidates) >= size or not len(candidates):
@@ -139,7 +145,8 @@ def _repeat_long(table, rows: np.ndarray, original: int):
 def subject(size: int, seed: int) -> Subject:
     context = inputs.Context.load()
     lot_id, profile = busiest_lot(context)
-    return Subject(context, lot_id, profile, all_candidates(context, size, seed))
+    candidates = all_candidates(context, size, seed, profile.required_certifications)
+    return Subject(context, lot_id, profile, candidates)
 
 
 def bench_engine(subject: Subject, *, repeats: int = 7) -> float:

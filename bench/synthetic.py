@@ -9,9 +9,10 @@ Birmingham or a few neighbouring districts) or reserved (only by institutions wh
 allows it). One lot in ten more is closed and awarded, so some businesses have work under way.
 
 Rows go in with ``bulk_create`` in batches; the database computes the generated columns
-(``Business.district``, ``size_class``, ``is_vcse``, ``BusinessSector`` and ``LotCpv.division``). The same
-seed and sizes give the same data, and a database already holding them is reused: a small
-table ``bench_dataset`` records what was generated (and whether its matches are up to date).
+(``Business.district``, ``size_class`` and ``is_vcse``, ``BusinessSector.division`` and
+``LotCpv.division``). The same seed and sizes give the same data, and a database already holding
+them is reused: a small table ``bench_dataset`` records what was generated (and whether its
+matches are up to date).
 """
 
 from __future__ import annotations
