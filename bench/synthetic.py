@@ -11,7 +11,7 @@ allows it). One lot in ten more is closed and awarded, so some businesses have w
 Rows go in with ``bulk_create`` in batches; the database computes the generated columns
 (``Business.district``, ``size_class`` and ``is_vcse``, ``BusinessSector.division`` and
 ``LotCpv.division``). The same seed and sizes give the same data, and a database already holding
-them is reused: a small table ``bench_dataset`` records what was generated (and whether its
+them is reused: a small table ``bench_marker`` records what was generated (and whether its
 matches are up to date).
 """
 
@@ -36,7 +36,7 @@ from suppliers.models import Business
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 2026
-MARKER_TABLE = "bench_dataset"
+MARKER_TABLE = "bench_marker"
 KEPT_MODELS = {"suppliers.certification"}  # reference rows the wipe leaves alone
 
 
