@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from suppliers import sizes  # pure: the same size bands the database uses
+
 ENGINE_VERSION = "2026.11.3"
 
 # Sector relations, strongest first. ``COVERS``: the business code is the lot code or above it.
@@ -61,7 +63,7 @@ AT_CONCURRENT_LIMIT_FACTOR = 0.5
 SIZE_SCORES = {"micro": 1.0, "small": 0.7, "medium": 0.4, "large": 0.1}
 SIZE_UNKNOWN_SCORE = 0.3
 INCLUSION_SIZE_SHARE, INCLUSION_VCSE_SHARE, INCLUSION_FOCUS_SHARE = 0.6, 0.25, 0.15
-SME_CLASSES = ("micro", "small", "medium")
+SME_CLASSES = tuple(size.value for size, _, _ in sizes.SIZE_BANDS)  # micro, small, medium
 
 
 def postcode_sector(postcode: str) -> str:

@@ -15,13 +15,7 @@ from anchors.models import Lot, LotCpv
 from anchors.selectors import institutions_for_user
 from matching.models import Interest, Match
 from suppliers.models import Business
-
-
-def businesses_of_member(*, user) -> QuerySet[Business]:
-    """The businesses the user belongs to, by name (a coordinator is not a member); one query."""
-    if not user.is_authenticated or not user.is_active:
-        return Business.objects.none()
-    return Business.objects.filter(members__user=user).order_by("name", "pk")
+from suppliers.selectors import businesses_of_member
 
 
 def _interest_status(lot_ref: str = "lot_id", business_ref: str = "business_id") -> Subquery:

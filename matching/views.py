@@ -28,6 +28,7 @@ from matching.forms import AlertPreferencesForm, DecisionForm, InterestForm
 from matching.models import Interest, Match
 from matching.notifications import unsubscribe_user_id
 from suppliers.models import Business
+from suppliers.selectors import businesses_of_member
 
 SERVICE_ERRORS = (ApplicationError, ValidationError)
 COMPONENTS = (
@@ -51,7 +52,7 @@ def business_member_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        businesses = list(selectors.businesses_of_member(user=request.user))
+        businesses = list(businesses_of_member(user=request.user))
         if not businesses:
             return render(request, "matching/no_business.html", status=403)
         return view(request, *args, businesses=businesses, **kwargs)

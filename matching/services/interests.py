@@ -128,9 +128,7 @@ def interest_withdraw(*, actor, interest: Interest) -> Interest:
     """The business takes its interest back, at any time: the buyer sees it was withdrawn."""
     interest = Interest.objects.select_for_update().select_related("business").get(pk=interest.pk)
     _ensure_member(actor, interest.business)
-    if interest.status != Interest.Status.REGISTERED and interest.status != (
-        Interest.Status.SHORTLISTED
-    ):
+    if not interest.is_active:
         raise ApplicationError("Only a registered or shortlisted interest can be withdrawn.")
     before = interest.status
     interest.status, interest.withdrawn_at = Interest.Status.WITHDRAWN, timezone.now()

@@ -643,3 +643,15 @@ def test_only_the_lots_best_max_stored_candidates_are_stored():
     assert result.eligible.all()
     assert list(result.business_id[result.stored_rows()]) == [0, 1, 2]
     assert run(lot(), rows).stored.sum() == 6  # the default limit is far above six
+
+
+def test_the_engine_and_its_reasons_load_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matching.engine, matching.reasons;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
