@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install migrate refdata demo test lint format bench clean
+.PHONY: run setup install assets migrate refdata demo test lint format bench clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("LocalLots needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -16,7 +16,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The front-end (GOV.UK Frontend, htmx) comes from npm, pinned in package.json and
+# package-lock.json, and is built into static/vendor/ (git-ignored). Needs Node 18+ and npm.
+NODE_STAMP := node_modules/.installed
+ASSETS := static/vendor/.built
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "LocalLots needs Node.js 18+ and npm to build its front-end (see README)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(ASSETS): $(NODE_STAMP) assets/build.mjs $(wildcard static/scss/*.scss)
+	npm run --silent build
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -59,4 +75,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 .pytest_cache

@@ -424,3 +424,52 @@ class Award(BaseModel):
     @property
     def supplier_display(self) -> str:
         return self.business.name if self.business_id else self.supplier_name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        """Answered questions, shown to everyone on the opportunity page."""
+        return self.filter(answered_at__isnull=False, withdrawn_at__isnull=True)
+
+    def unanswered(self):
+        return self.filter(answered_at__isnull=True, withdrawn_at__isnull=True)
+
+
+class Question(BaseModel):
+    """A clarification question about a lot, asked by a business; the officer's answer is
+    published to everyone with the question, and the asker is never shown."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="questions")
+    business = models.ForeignKey(
+        "suppliers.Business", on_delete=models.CASCADE, related_name="questions"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="questions_asked",
+    )
+    text = models.TextField(max_length=2000)
+    answer = models.TextField(max_length=5000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions_answered",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["lot", "answered_at"], name="question_lot_answered")]
+
+    def __str__(self):
+        return f"Question {self.pk} on {self.lot}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

@@ -1,8 +1,8 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.roles import Role, user_roles
-from anchors.models import Contract, Institution, Lot
-from anchors.permissions import ensure_can_view_contract
+from anchors.models import Contract, Institution, Lot, Question
+from anchors.permissions import ensure_can_view_contract, ensure_officer_of
 
 
 def institutions_for_user(*, user) -> QuerySet[Institution]:
@@ -43,3 +43,33 @@ def contract_get(*, user, contract_id: int) -> Contract:
     )
     ensure_can_view_contract(user, contract)
     return contract
+
+
+def lot_questions_public(*, lot: Lot) -> QuerySet[Question]:
+    """Answered questions on a lot, as everyone sees them (the asker is never included)."""
+    return (
+        Question.objects.published()
+        .filter(lot=lot)
+        .only("id", "lot_id", "text", "answer", "answered_at", "created_at")
+    )
+
+
+def lot_questions_for_officer(*, user, lot: Lot) -> QuerySet[Question]:
+    """Every question on one of the officer's lots, unanswered first, with who asked."""
+    ensure_officer_of(user, lot.contract.institution)
+    return (
+        Question.objects.filter(lot=lot, withdrawn_at__isnull=True)
+        .select_related("business", "asked_by")
+        .order_by(F("answered_at").asc(nulls_first=True), "created_at")
+    )
+
+
+def question_get_for_officer(*, user, question_id: int) -> Question:
+    """One question on a lot of the officer's institution; 404 for anyone else's."""
+    question = (
+        Question.objects.select_related("lot__contract__institution", "business", "asked_by")
+        .filter(lot__contract__institution__in=institutions_for_user(user=user))
+        .get(pk=question_id)
+    )
+    ensure_officer_of(user, question.lot.contract.institution)
+    return question

@@ -8,10 +8,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("opportunities.urls")),
     path("accounts/", include("accounts.urls")),
     path("sectors/", include("sectors.urls")),
+    path("business/", include("suppliers.urls")),
+    path("buyer/", include("anchors.urls")),
     path("", include("matching.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,7 @@ from anchors.services.contracts import (
 )
 from anchors.services.institutions import institution_create, membership_add, membership_remove
 from anchors.services.lots import lot_set_reservation, lot_set_target_area, lot_update
+from anchors.services.questions import question_answer, question_ask
 from anchors.services.splitting import (
     LotDraft,
     contract_split_into_lots,
@@ -36,4 +37,6 @@ __all__ = [
     "propose_by_district",
     "propose_by_value_cap",
     "propose_even_split",
+    "question_answer",
+    "question_ask",
 ]

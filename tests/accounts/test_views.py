@@ -65,7 +65,7 @@ def test_signup_with_nothing_posted_is_a_form_error_not_a_crash(client):
 
 
 def test_public_pages_render(client):
-    for name in ["core:home", "accounts:login", "accounts:signup", "accounts:password_reset"]:
+    for name in ["opportunities:home", "accounts:login", "accounts:signup", "accounts:password_reset"]:
         assert client.get(reverse(name)).status_code == 200, name
 
 

@@ -18,7 +18,7 @@ def test_browse_lists_the_divisions_linking_to_their_codes(client, db, django_as
     html = response.content.decode()
     assert "The 45 divisions" in html
     assert '<td class="cpv-browse__code">45000000-7</td>' in html
-    assert '<a href="?q=45">Construction work</a>' in html
+    assert '<a class="govuk-link" href="?q=45">Construction work</a>' in html
     assert '<label class="label" for="cpv-browse-q">Search CPV codes</label>' in html
 
 
@@ -41,9 +41,9 @@ def test_browse_pages_through_many_results_keeping_the_query(client, db, django_
 
     assert f"60 codes match {LQ}widget{RQ}" in first
     assert "Showing 1 to 50 of 60" in first
-    assert '<a href="?q=widget&amp;page=2" rel="next">Next page</a>' in first
+    assert '<a class="govuk-link" href="?q=widget&amp;page=2" rel="next">Next page</a>' in first
     assert "Showing 51 to 60 of 60" in last
-    assert '<a href="?q=widget&amp;page=1" rel="prev">Previous page</a>' in last
+    assert '<a class="govuk-link" href="?q=widget&amp;page=1" rel="prev">Previous page</a>' in last
 
 
 def test_browse_explains_an_empty_result(client, db):

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from core import views
+from opportunities import views
 
-app_name = "core"
+app_name = "opportunities"
 
 urlpatterns = [
     path("", views.home, name="home"),

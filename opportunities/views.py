@@ -1,0 +1,3 @@
+from core.views import home
+
+__all__ = ["home"]
