@@ -35,7 +35,7 @@ def signup(request):
                 request,
                 f"Welcome to {settings.SITE_NAME}. We have sent a link to {user.email} to confirm your address.",
             )
-            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
+            return redirect(_safe_next(request) or "suppliers:profile")
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -58,7 +58,7 @@
     this.input = element("input", {
       type: "text",
       id: id,
-      class: "cpv-picker__input",
+      class: "govuk-input cpv-picker__input" + (this.textarea.classList.contains("govuk-textarea--error") ? " govuk-input--error" : ""),
       role: "combobox",
       "aria-autocomplete": "list",
       "aria-expanded": "false",
@@ -78,10 +78,10 @@
       "aria-label": "Matching CPV codes"
     });
     this.listbox.hidden = true;
-    this.chosenTitle = element("p", { id: id + "-chosen-title", class: "cpv-picker__chosen-title" });
+    this.chosenTitle = element("p", { id: id + "-chosen-title", class: "govuk-body cpv-picker__chosen-title" });
     this.chosenTitle.textContent = "Chosen CPV codes";
     this.chosen = element("ul", { class: "cpv-picker__selected", "aria-labelledby": this.chosenTitle.id });
-    this.status = element("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+    this.status = element("div", { class: "govuk-visually-hidden", role: "status", "aria-live": "polite" });
     this.optionPrefix = id + "-option-";
     this.swapHints();
     var combobox = element("div", { class: "cpv-picker__combobox" });
@@ -295,8 +295,8 @@
       var item = element("li");
       item.append(element("span", { class: "cpv-picker__code" }, entry.code), " ");
       item.append(element("span", {}, entry.label || "not found in the CPV list"), " ");
-      var button = element("button", { type: "button", class: "link-button cpv-picker__remove", "data-code": entry.code }, "Remove");
-      button.append(element("span", { class: "visually-hidden" }, " " + describe(entry)));
+      var button = element("button", { type: "button", class: "ll-link-button cpv-picker__remove", "data-code": entry.code }, "Remove");
+      button.append(element("span", { class: "govuk-visually-hidden" }, " " + describe(entry)));
       item.append(button);
       picker.chosen.append(item);
     });
