@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anchors import rules
-from anchors.models import Contract, Institution, Lot, Membership
+from anchors.models import Contract, Institution, Lot, Membership, Question
 from anchors.services import (
     LotDraft,
     award_record,
@@ -36,6 +36,8 @@ from anchors.services import (
     membership_add,
     propose_by_district,
     propose_even_split,
+    question_answer,
+    question_ask,
 )
 from places.areas import EAST_BIRMINGHAM_CORE_DISTRICTS, EAST_BIRMINGHAM_SLUG
 from places.models import NamedArea
@@ -1124,6 +1126,41 @@ def build_contracts(institutions, businesses: dict[str, Business], summary: Demo
         summary.created["contracts"] = summary.created.get("contracts", 0) + 1
 
 
+# Clarification questions on open hyper-local lots: (question, answer or "" for unanswered).
+DEMO_QUESTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Can two micro-enterprises bid for this lot together as a consortium?",
+        "Yes. Name a lead business when you register interest and list your partners in the "
+        "note; each partner must meet the lot's reservation on its own.",
+    ),
+    (
+        "Is there parking or a loading bay at the delivery address?",
+        "",
+    ),
+)
+
+
+def build_questions(businesses: dict[str, Business], summary: DemoSummary) -> None:
+    """A published answer and an unanswered question on the first open hyper-local lots."""
+    if Question.objects.filter(business__in=list(businesses.values())).exists():
+        return
+    asker_spec, _ = FEATURED_BUSINESSES[0]
+    business = businesses[asker_spec.name]
+    owner = business.members.select_related("user").first().user
+    lots = list(
+        Lot.objects.open()
+        .hyper_local()
+        .select_related("contract__institution")
+        .order_by("contract__closes_at", "pk")[: len(DEMO_QUESTIONS)]
+    )
+    for lot, (text, answer) in zip(lots, DEMO_QUESTIONS, strict=False):
+        question = question_ask(actor=owner, business=business, lot=lot, text=text)
+        if answer:
+            officer = lot.contract.institution.memberships.select_related("user").first().user
+            question_answer(actor=officer, question=question, answer=answer)
+        summary.created["questions"] = summary.created.get("questions", 0) + 1
+
+
 def _counts() -> dict[str, int]:
     demo_institutions = Institution.objects.filter(slug__in=[s.slug for s in INSTITUTIONS])
     contracts = Contract.objects.filter(institution__in=demo_institutions)
@@ -1152,7 +1189,7 @@ def _logins() -> list[tuple[str, str, str, str]]:
             "Coordinator",
             COORDINATOR_EMAIL,
             DEMO_PASSWORD,
-            "Every institution, contract, lot and business in the Django admin at /admin/",
+            "The network dashboard at /network/; every record in the Django admin at /admin/",
         )
     ]
     for spec in INSTITUTIONS:
@@ -1162,7 +1199,7 @@ def _logins() -> list[tuple[str, str, str, str]]:
                 f"{role}, {spec.name}",
                 spec.officer_email,
                 DEMO_PASSWORD,
-                "Their institution's contracts, lots and awards",
+                "Their institution's contracts, lots, questions and awards at /buyer/contracts/",
             )
         )
     for spec, what in FEATURED_BUSINESSES:
@@ -1203,6 +1240,7 @@ def seed_demo(stdout=None) -> DemoSummary:
         businesses = build_businesses(users)
         say("Contracts and lots...")
         build_contracts(institutions, businesses, summary)
+        build_questions(businesses, summary)
         summary.counts = _counts()
         summary.logins = _logins()
     return summary

@@ -2,10 +2,6 @@ from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
 
-def home(request):
-    return render(request, "core/home.html")
-
-
 def _error_page(request, status: int, title: str, message: str):
     return render(
         request,
@@ -33,6 +29,16 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     return _error_page(
         request, 404, "Page not found", "If you typed the web address, check it is correct."
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(
+        request,
+        403,
+        "Your form could not be sent",
+        "The page was open too long or your browser blocked cookies. Go back, reload the page "
+        "and try again.",
     )
 
 

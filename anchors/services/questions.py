@@ -62,9 +62,11 @@ def question_ask(*, actor, business: Business, lot: Lot, text: str, now=None) ->
 @transaction.atomic
 def question_answer(*, actor, question: Question, answer: str) -> Question:
     """Answer (or correct the answer to) a question; the answer is published to everyone."""
-    question = Question.objects.select_for_update().select_related(
-        "lot__contract__institution", "asked_by"
-    ).get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("lot__contract__institution", "asked_by")
+        .get(pk=question.pk)
+    )
     ensure_officer_of(actor, question.lot.contract.institution)
     if question.withdrawn_at:
         raise ApplicationError("This question was withdrawn, so it cannot be answered.")
@@ -93,7 +95,7 @@ def question_answer(*, actor, question: Question, answer: str) -> Question:
             subject=f"Your question about {lot.title} has been answered",
             body_text=(
                 f"{lot.contract.institution.name} has answered your question about "
-                f"\"{lot.title}\".\n\nYour question:\n{question.text}\n\nAnswer:\n{question.answer}\n\n"
+                f'"{lot.title}".\n\nYour question:\n{question.text}\n\nAnswer:\n{question.answer}\n\n'
                 "The question and answer are now published on the opportunity page for every "
                 f"business to read, without your name:\n{url}\n"
             ),

@@ -67,3 +67,13 @@ class ContractFactory(factory.django.DjangoModelFactory):
             lot.full_clean(exclude=["contract"])
             lot.save()
             lot.cpv_codes.set(codes)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """An unanswered question about ``lot`` from ``business`` (pass both; ``asked_by`` too)."""
+
+    class Meta:
+        model = "anchors.Question"
+
+    text = factory.Sequence(lambda n: f"Can the lunches include a vegetarian option ({n})?")
+    asked_by = factory.SubFactory(UserFactory)
