@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anchors import rules
 from anchors.models import Lot
 from anchors.permissions import membership_of
-from anchors.selectors import institutions_for_user
+from anchors.selectors import institutions_for_user, lot_questions_for_officer
 from core.exceptions import ApplicationError
 from core.forms import apply_service_errors
 from matching import selectors, services
@@ -126,11 +126,22 @@ def my_matches(request, *, businesses):
     )
 
 
+TOP_REASONS = 3  # how many of a match's reasons "My matches" shows in the list
+STATUS_TAGS = {  # GOV.UK tag colours for an interest's status; the tag always has its words
+    Interest.Status.REGISTERED: "govuk-tag--blue",
+    Interest.Status.SHORTLISTED: "govuk-tag--green",
+    Interest.Status.DECLINED: "govuk-tag--red",
+    Interest.Status.WITHDRAWN: "govuk-tag--grey",
+}
+
+
 def _match_row(match: Match) -> dict:
     return {
         "match": match,
         "value": rules.money(match.lot.value),
         "interest": _status_label(match.interest_status),
+        "interest_tag": STATUS_TAGS.get(match.interest_status, ""),
+        "reasons": match.reasons[:TOP_REASONS],
     }
 
 
@@ -157,6 +168,7 @@ def match_detail(request, pk: int, *, businesses):
         "certifications": list(match.lot.required_certifications.all()),
         "interest": interest,
         "interest_status": _status_label(interest.status) if interest else "",
+        "interest_tag": STATUS_TAGS.get(interest.status, "") if interest else "",
         "interest_current": interest is not None and interest.status != Interest.Status.WITHDRAWN,
         "form": form,
         "awarded": hasattr(match.lot, "award"),
@@ -242,6 +254,7 @@ def _interest_context(lot: Lot, businesses, form) -> dict:
                 "warnings": warnings,
                 "interest": interest,
                 "interest_status": _status_label(interest.status) if interest else "",
+                "interest_tag": STATUS_TAGS.get(interest.status, "") if interest else "",
                 "may_register": lot.is_open and undecided and not refusal,
             }
         )
@@ -260,6 +273,7 @@ def my_interests(request, *, businesses):
         {
             "interest": interest,
             "status": interest.get_status_display(),
+            "status_tag": STATUS_TAGS.get(interest.status, ""),
             "register_again": interest.lot_is_open and interest.status == Interest.Status.WITHDRAWN,
         }
         for interest in selectors.interests_for_user(user=request.user)
@@ -328,13 +342,26 @@ def _render_officer_lot(request, lot: Lot, *, failed: DecisionForm | None):
         {"match": match, "interest": _status_label(match.interest_status)}
         for match in selectors.lot_matches(lot=lot)
     ]
+    award = getattr(lot, "award", None)
     context = {
         **lot_summary(lot),
         "status": _lot_status(lot),
+        "status_tag": {"Awarded": "govuk-tag--blue", "Open": "govuk-tag--green"}.get(
+            _lot_status(lot), "govuk-tag--yellow"
+        ),
+        "value_excl": rules.money(lot.value),
+        "value_incl": rules.money(
+            rules.vat_inclusive(lot.value, vat_exempt=lot.contract.vat_exempt)
+        ),
+        "target": lot.target_area.name if lot.target_area_id else ", ".join(lot.target_districts),
         "codes": [link.cpv_code for link in lot.cpv_links.all()],
         "interests": interests,
         "matches": matches,
         "can_decide": can_decide,
+        "award": award,
+        "award_value": rules.money(award.value) if award else "",
+        # Questions are the institution's officers' to read and answer; a coordinator reads on.
+        "questions": lot_questions_for_officer(user=request.user, lot=lot) if can_decide else None,
         "form": failed,  # the error summary shows the failed form's errors
     }
     return render(request, "matching/officer_lot_detail.html", context)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from anchors.models import Contract, Institution
-from anchors.services import contract_publish, lot_set_reservation
+from anchors.models import Contract, Institution, Lot
+from anchors.services import contract_publish, lot_set_reservation, question_ask
 from core.models import OutboundEmail
+from matching import views
 from matching.models import NOTE_MAX_LENGTH, Interest, Match
 from matching.notifications import unsubscribe_token
 from matching.services import interest_check, interest_register, match_lot
@@ -119,6 +120,7 @@ def test_user_without_a_business_is_told_how_to_join_one(client):
     response = signed_in(client, UserFactory()).get(reverse("matching:my_matches"))
     assert response.status_code == 403
     assert b"Add your business first" in response.content
+    assert reverse("suppliers:profile").encode() in response.content  # add one here
     assert reverse("accounts:account").encode() in response.content
 
 
@@ -245,6 +247,80 @@ def test_forms_refuse_a_post_without_the_csrf_token(world):
     assert world.match.dismissed_at is None
 
 
+def test_my_matches_is_a_ranked_govuk_table_with_each_match_s_top_reasons(client, world):
+    response = signed_in(client, world.member).get(reverse("matching:my_matches"))
+    body = response.content.decode()
+    assert '<table class="govuk-table">' in body
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">' in body
+    rows = response.context["groups"][0]["matches"]
+    for row in rows:
+        assert f"{row['match'].score_percent}% match" in body  # the score in words, not colour
+        assert row["reasons"] == row["match"].reasons[: views.TOP_REASONS]
+        for reason in row["reasons"]:
+            assert reason in body
+    assert body.count("csrfmiddlewaretoken") == body.count('method="post"')
+    assert f'<span class="govuk-visually-hidden"> {world.lot.title}</span>' in body
+
+
+def test_my_matches_shows_the_interest_status_as_a_tag_with_words(client, world):
+    interest_register(actor=world.member, business=world.business, lot=world.lot)
+    body = signed_in(client, world.member).get(reverse("matching:my_matches")).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--blue">Registered</strong>' in body
+
+
+def test_my_matches_query_count_does_not_grow_with_the_matches(
+    client, world, django_assert_num_queries
+):
+    client = signed_in(client, world.member)
+    client.get(reverse("matching:my_matches"))  # warm the session and content types
+    # session, user, the member's businesses, their matches with lots, buyers and interest,
+    # and the two role checks of the navigation
+    with django_assert_num_queries(6):
+        few = client.get(reverse("matching:my_matches"))
+    for _ in range(3):
+        published_contract()
+    with django_assert_num_queries(6):
+        many = client.get(reverse("matching:my_matches"))
+    assert len(many.context["groups"][0]["matches"]) > len(few.context["groups"][0]["matches"])
+
+
+def test_my_interests_query_count_does_not_grow_with_the_interests(
+    client, world, django_assert_num_queries
+):
+    client = signed_in(client, world.member)
+    interest_register(actor=world.member, business=world.business, lot=world.lot)
+    with django_assert_num_queries(6):  # as for my matches
+        client.get(reverse("matching:my_interests"))
+    for lot in world.buyer.lots[1:] + world.elsewhere.lots:
+        interest_register(actor=world.member, business=world.business, lot=lot)
+    with django_assert_num_queries(6):
+        page = client.get(reverse("matching:my_interests"))
+    assert len(page.context["interests"]) == 4
+
+
+def test_my_interests_is_a_govuk_table_with_status_tags_and_withdraw_buttons(client, world):
+    outcome = interest_register(actor=world.member, business=world.business, lot=world.lot)
+    body = signed_in(client, world.member).get(reverse("matching:my_interests")).content.decode()
+    assert '<table class="govuk-table">' in body and "govuk-table__caption" in body
+    assert '<strong class="govuk-tag govuk-tag--blue">Registered</strong>' in body
+    assert reverse("matching:interest_withdraw", args=[outcome.interest.pk]) in body
+    assert f'Withdraw<span class="govuk-visually-hidden"> interest in {world.lot.title}' in body
+    assert body.count("csrfmiddlewaretoken") == body.count('method="post"')
+
+
+def test_match_page_links_to_the_opportunity_and_to_asking_a_question(client, world):
+    body = (
+        signed_in(client, world.member)
+        .get(reverse("matching:match_detail", args=[world.match.pk]))
+        .content.decode()
+    )
+    assert reverse("opportunities:detail", args=[world.lot.pk]) in body
+    assert reverse("opportunities:ask", args=[world.lot.pk]) in body
+    assert 'class="govuk-back-link"' in body
+    assert "govuk-summary-list" in body
+    assert f"{world.match.score_percent}% match" in body
+
+
 # Registering interest ------------------------------------------------------------------------
 
 
@@ -278,6 +354,8 @@ def test_interest_page_shows_capacity_warnings_before_confirming_and_still_regis
     assert page.status_code == 200
     assert warnings[0] in page.content.decode()
     assert b"section 85" in page.content
+    assert b'class="govuk-warning-text"' in page.content
+    assert b"This lot may stretch Tiny Teas" in page.content
     response = client.post(interest_url(lot), {"business": business.pk, "note": ""})
     assert response.status_code == 302
     assert Interest.objects.get(lot=lot, business=business).warnings == warnings
@@ -294,6 +372,7 @@ def test_reserved_lot_refusal_reason_is_shown_and_nothing_is_recorded(client):
     client = signed_in(client, member)
     page = client.get(interest_url(lot))
     assert refusal in page.content.decode()
+    assert b'class="govuk-warning-text"' in page.content
     assert page.context["can_register"] is False  # no form to fill in for nothing
     response = client.post(interest_url(lot), {"business": large.pk, "note": "Please"})
     assert response.status_code == 200
@@ -532,6 +611,61 @@ def test_coordinator_reads_every_lot_but_cannot_decide(client, world):
     assert Interest.objects.get(pk=pk).status == Interest.Status.REGISTERED
 
 
+def fresh(lot):
+    return Lot.objects.select_related("contract").get(pk=lot.pk)
+
+
+def test_officer_lot_page_shows_questions_and_links_to_record_the_award(client, world):
+    question_ask(
+        actor=world.member,
+        business=world.business,
+        lot=fresh(world.lot),
+        text="Is there a kitchen?",
+    )
+    response = signed_in(client, world.buyer.officer).get(
+        reverse("matching:officer_lot_detail", args=[world.lot.pk])
+    )
+    body = response.content.decode()
+    assert [q.text for q in response.context["questions"]] == ["Is there a kitchen?"]
+    assert "Is there a kitchen?" in body
+    assert reverse("anchors:award_record", args=[world.lot.pk]) in body
+    assert reverse("anchors:contract_detail", args=[world.buyer.contract.pk]) in body
+    assert "govuk-table" in body and "govuk-summary-list" in body
+
+
+def test_coordinator_sees_no_questions_nor_award_link(client, world):
+    question_ask(
+        actor=world.member,
+        business=world.business,
+        lot=fresh(world.lot),
+        text="Is there a kitchen?",
+    )
+    response = signed_in(client, CoordinatorFactory()).get(
+        reverse("matching:officer_lot_detail", args=[world.lot.pk])
+    )
+    body = response.content.decode()
+    assert response.context["questions"] is None
+    assert "Is there a kitchen?" not in body
+    assert reverse("anchors:award_record", args=[world.lot.pk]) not in body
+
+
+def test_officer_lot_page_query_count_is_pinned(client, world, django_assert_num_queries):
+    interest_register(actor=world.member, business=world.business, lot=world.lot)
+    question_ask(actor=world.member, business=world.business, lot=fresh(world.lot), text="Parking?")
+    client = signed_in(client, world.buyer.officer)
+    url = reverse("matching:officer_lot_detail", args=[world.lot.pk])
+    client.get(url)
+    with django_assert_num_queries(PINNED_LOT_PAGE_QUERIES):
+        client.get(url)
+    interest_register(actor=world.other_member, business=world.other, lot=world.lot)
+    question_ask(actor=world.other_member, business=world.other, lot=fresh(world.lot), text="Vans?")
+    with django_assert_num_queries(PINNED_LOT_PAGE_QUERIES):  # no query per row
+        client.get(url)
+
+
+PINNED_LOT_PAGE_QUERIES = 16
+
+
 def test_decision_without_a_choice_is_a_form_error(client, world):
     outcome = interest_register(actor=world.member, business=world.business, lot=world.lot)
     response = signed_in(client, world.buyer.officer).post(
@@ -551,7 +685,10 @@ def test_alert_preferences_turn_the_digest_off_and_on(client):
     page = client.get(reverse("matching:alert_preferences"))
     assert page.status_code == 200
     assert b"checked" in page.content
-    assert b'<label for="id_match_digest"' in page.content
+    assert b'class="govuk-checkboxes__input" id="id_match_digest"' in page.content
+    assert (
+        b'<label class="govuk-label govuk-checkboxes__label" for="id_match_digest">' in page.content
+    )
     client.post(reverse("matching:alert_preferences"), {})
     assert User.objects.get(pk=user.pk).match_digest is False
     client.post(reverse("matching:alert_preferences"), {"match_digest": "on"})
