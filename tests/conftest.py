@@ -1,7 +1,8 @@
 """Cross-cutting fixtures and the real-services switch.
 
-Tests that need PostgreSQL or Redis carry ``@pytest.mark.postgres`` / ``@pytest.mark.redis``.
-On a bare machine they skip with the reason; with ``REQUIRE_SERVICES=1`` (CI) any skip fails
+Tests that need PostgreSQL or Redis carry ``@pytest.mark.postgres`` / ``@pytest.mark.redis``;
+the browser tests (tests/browser/, marked ``browser``) need Playwright, Chromium and the built
+assets. On a bare machine they skip with the reason; with ``REQUIRE_SERVICES=1`` (CI) any skip fails
 the run instead, so CI cannot go green without exercising the real services.
 """
 
@@ -22,6 +23,12 @@ def pytest_runtest_setup(item):
         reason = redis_unavailable_reason()
         if reason:
             pytest.skip(f"needs Redis: {reason}")
+    if item.get_closest_marker("browser"):
+        from tests.browser.support import browser_unavailable_reason
+
+        reason = browser_unavailable_reason()
+        if reason:
+            pytest.skip(f"needs a browser: {reason}")
 
 
 @pytest.hookimpl(hookwrapper=True)

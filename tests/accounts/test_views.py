@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from core.models import OutboundEmail
@@ -65,7 +66,12 @@ def test_signup_with_nothing_posted_is_a_form_error_not_a_crash(client):
 
 
 def test_public_pages_render(client):
-    for name in ["opportunities:home", "accounts:login", "accounts:signup", "accounts:password_reset"]:
+    for name in [
+        "opportunities:home",
+        "accounts:login",
+        "accounts:signup",
+        "accounts:password_reset",
+    ]:
         assert client.get(reverse(name)).status_code == 200, name
 
 
@@ -145,6 +151,19 @@ def test_account_page_requires_sign_in_and_lists_roles(client):
     client.force_login(UserFactory(is_coordinator=True))
     response = client.get(reverse("accounts:account"))
     assert "Network coordinator" in response.content.decode()
+
+
+def test_account_page_says_in_words_whether_the_email_is_confirmed(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert 'class="govuk-summary-list"' in page
+    assert "Not yet confirmed" in page  # a tag with text, not colour alone
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert "Not yet confirmed" not in page
+    assert ">Confirmed</strong>" in page
 
 
 def test_resend_verification_queues_a_new_email(
