@@ -9,12 +9,23 @@ class SignUpForm(forms.Form):
     """Parses the sign-up page; the rules (unique email, password strength) live in the service."""
 
     full_name = forms.CharField(
-        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": "Enter your full name.",
+            "max_length": "Full name must be 150 characters or fewer.",
+        },
     )
     email = forms.EmailField(
         label="Email address",
         max_length=254,
         help_text="We will send you a link to confirm it.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+            "max_length": "Email address must be 254 characters or fewer.",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
@@ -22,11 +33,13 @@ class SignUpForm(forms.Form):
         strip=False,
         help_text="At least 10 characters. Avoid common words and your name.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Create a password."},
     )
     password_confirm = forms.CharField(
         label="Confirm your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type your password again to confirm it."},
     )
 
     def clean(self):
@@ -49,6 +62,16 @@ class LoginForm(auth_forms.AuthenticationForm):
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True, "spellcheck": "false"}
         ),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        },
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
     )
     error_messages = {
         "invalid_login": "Enter the email address and password of your account. "
@@ -59,6 +82,16 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, sending through the email outbox (Celery, after commit)."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the email address of your account.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        },
+    )
 
     def send_mail(
         self,

@@ -42,8 +42,8 @@ def test_signup_with_existing_email_in_other_case_shows_field_error(client):
     ("change", "field", "message"),
     [
         ({"password_confirm": "something-else-entirely"}, "password_confirm", "do not match"),
-        ({"email": "not-an-email"}, "email", "valid email"),
-        ({"full_name": ""}, "full_name", "required"),
+        ({"email": "not-an-email"}, "email", "correct format"),
+        ({"full_name": ""}, "full_name", "Enter your full name"),
         ({"password": "12345678901", "password_confirm": "12345678901"}, "password", "numeric"),
     ],
 )

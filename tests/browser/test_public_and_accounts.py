@@ -141,7 +141,7 @@ def test_forgotten_password_reset_by_the_emailed_link(page, mailoutbox):
     visit(page, lambda: page.get_by_role("link", name="Forgotten your password?").click(), "reset")
     submit(page, "Send the link", "reset empty")
     expect_error_summary(page)
-    fill_field(page, "Email", "sam@example.org")
+    fill_field(page, "Email address", "sam@example.org")
     submit(page, "Send the link", "check your email")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
