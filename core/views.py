@@ -28,7 +28,11 @@ def permission_denied(request, exception=None):
 @requires_csrf_token
 def page_not_found(request, exception=None):
     return _error_page(
-        request, 404, "Page not found", "If you typed the web address, check it is correct."
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted the web address, "
+        "check you copied the entire address.",
     )
 
 
