@@ -62,6 +62,8 @@ test: install
 # The matching benchmarks (bench/matching.py), on a database of their own: locallots_bench on
 # the PostgreSQL server of DATABASE_URL (created when missing), else a SQLite file in the
 # temporary folder. The generated dataset is kept and reused. BENCH_ARGS=--quick: a smoke run.
+# Then search_p95_ms: the opportunity search served by gunicorn with the production settings
+# (bench/search.py). BENCH_ARGS="--only search" runs that alone.
 bench: install
 	@$(PY) -m bench.matching $(BENCH_ARGS)
 

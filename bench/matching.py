@@ -11,7 +11,11 @@ Prints ``name: value`` lines on stdout and nothing else (progress goes to stderr
 - ``peak_rss_mb``: the process's peak resident memory;
 - ``naive_over_engine``: a per-pair Python loop over 10,000 candidates against the engine on the
   same candidates, after checking both give the same scores to 1e-6;
-- ``businesses``, ``open_lots``, ``candidates_per_lot_mean`` for context.
+- ``businesses``, ``open_lots``, ``candidates_per_lot_mean`` for context;
+- ``search_p95_ms`` (issue #5), with ``search_p50_ms``, ``search_p99_ms``,
+  ``search_requests_per_s`` and ``search_open_lots``: the opportunity search served by gunicorn
+  with the production settings to 10 concurrent clients, over 20,000 open lots (``bench.search``;
+  after the matching figures).
 
 Run as a program it uses a database of its own (``bench.database``: ``locallots_bench`` on the
 PostgreSQL server of ``DATABASE_URL``, else a SQLite file in the temporary folder), migrates
@@ -49,14 +53,24 @@ from django.db import connection
 from django.db.models import Count
 
 from anchors.models import Lot
+from bench import search
 from bench.naive import candidate_records, naive_score
-from bench.synthetic import DEFAULT_SEED, DatasetSpec, dataset_ensure, marker, marker_set
+from bench.synthetic import (
+    DEFAULT_SEED,
+    DatasetSpec,
+    dataset_ensure,
+    marker,
+    marker_set,
+    search_lots_ensure,
+    search_lots_remove,
+)
 from matching import engine, inputs
 from matching.models import Match
 from matching.services import match_lot, match_lots, open_lot_chunks
 from suppliers.models import BusinessSector
 
-BENCHMARKS = ("engine", "naive", "match_lot", "rematch")
+BENCHMARKS = ("engine", "naive", "match_lot", "rematch", "search")
+MATCHING = set(BENCHMARKS) - {"search"}
 NAIVE_CANDIDATES = 10_000
 AGREEMENT = 1e-6
 
@@ -269,12 +283,20 @@ def peak_rss_mb() -> float:
 def run(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None:
     """Generate or reuse the dataset, then run the chosen benchmarks, emitting each figure."""
     spec = DatasetSpec(businesses=options.businesses, lots=options.lots, seed=options.seed)
+    search_lots_remove(log=log)  # left behind by a search benchmark that was killed
     dataset = dataset_ensure(
         spec, reference_folder=options.reference_folder, log=log, fresh=options.fresh
     )
     log(f"reference data: {dataset.reference.cpv_source}; {dataset.reference.districts_source}")
     emit("businesses", dataset.businesses)
     emit("open_lots", dataset.open_lots)
+    if options.only & MATCHING:
+        run_matching(options, emit)
+    if "search" in options.only:
+        run_search(options, emit)
+
+
+def run_matching(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None:
     chosen = subject(options.businesses, options.seed)
     if "engine" in options.only:
         emit("engine_100k_ms", bench_engine(chosen))
@@ -295,6 +317,22 @@ def run(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None
     emit("peak_rss_mb", peak_rss_mb())
 
 
+def run_search(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None:
+    """The search benchmark over ``--search-lots`` open lots, added for it and then removed."""
+    try:
+        search_lots_ensure(options.search_lots, seed=options.seed, log=log)
+        figures = search.bench_search(
+            url=options.search_url,
+            clients=options.search_clients,
+            requests=options.search_requests,
+            workers=options.search_workers,
+            threads=options.search_threads,
+        )
+    finally:
+        search_lots_remove(log=log)
+    search.emit_figures(figures, emit)
+
+
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.matching", description=__doc__.split("\n")[0]
@@ -308,7 +346,9 @@ def parser() -> argparse.ArgumentParser:
         help=f"comma-separated subset of {', '.join(BENCHMARKS)}",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="a smoke test: 3,000 businesses and 60 lots"
+        "--quick",
+        action="store_true",
+        help="a smoke test: 3,000 businesses, 60 lots, 600 searchable lots, 200 searches",
     )
     parser.add_argument("--fresh", action="store_true", help="regenerate even if cached")
     parser.add_argument(
@@ -318,6 +358,28 @@ def parser() -> argparse.ArgumentParser:
         help="where cpv_2008_en.csv and the district file are (default REFERENCE_DATA_DIR)",
     )
     parser.add_argument("--naive-candidates", type=int, default=NAIVE_CANDIDATES)
+    parser.add_argument(
+        "--search-lots",
+        type=int,
+        default=search.OPEN_LOTS,
+        help="open lots the search runs over, added for it (default 20,000)",
+    )
+    parser.add_argument("--search-clients", type=int, default=search.CLIENTS)
+    parser.add_argument("--search-requests", type=int, default=search.REQUESTS)
+    parser.add_argument(
+        "--search-workers",
+        type=int,
+        default=None,
+        help="gunicorn workers (default (2 x cores) + 1)",
+    )
+    parser.add_argument(
+        "--search-threads", type=int, default=1, help="threads per worker (> 1: gthread)"
+    )
+    parser.add_argument(
+        "--search-url",
+        default=None,
+        help="measure the server already running at this URL instead of starting gunicorn",
+    )
     return parser
 
 
@@ -326,6 +388,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     if options.quick:
         options.businesses, options.lots = 3_000, 60
         options.naive_candidates = min(options.naive_candidates, 1_000)
+        options.search_lots, options.search_requests = 600, 200
     options.only = {name.strip() for name in options.only.split(",") if name.strip()}
     unknown = options.only - set(BENCHMARKS)
     if unknown:
