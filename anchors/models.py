@@ -190,6 +190,14 @@ class Contract(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The public search lists open lots by closing date.
+            models.Index(
+                fields=["closes_at", "id"],
+                condition=Q(published_at__isnull=False, cancelled_at__isnull=True),
+                name="contract_published_closes",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_value__gt=0),
@@ -334,6 +342,7 @@ class Lot(BaseModel):
 
     class Meta:
         ordering = ["contract", "number"]
+        indexes = [models.Index(fields=["value", "id"], name="lot_value")]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="lot_unique_number"),
             models.CheckConstraint(
