@@ -19,7 +19,12 @@ from suppliers.services import CERTIFICATION_SLUGS, PROFILE_FIELDS, SECTOR_CODES
 
 
 class MoneyField(forms.DecimalField):
-    """Pounds and pence, excluding VAT; tolerates "£" and thousands commas as people type them."""
+    """Pounds and pence, excluding VAT; tolerates "£" and thousands commas as people type them.
+
+    A text box with a decimal keypad, not ``type="number"`` (which refuses "£250,000" in the
+    browser and which the GOV.UK Design System advises against)."""
+
+    widget = forms.TextInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)

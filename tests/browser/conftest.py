@@ -32,11 +32,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(django_db_setup):
     reason = support.browser_unavailable_reason()
     if reason:
         pytest.skip(f"needs a browser: {reason}")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
+
+    # Entering sync_playwright() leaves this thread in a new contextvars context, where Django's
+    # connection handler makes new connection objects without the serialized reference data
+    # (CPV divisions, East Birmingham) that serialized_rollback restores after each flush;
+    # without it every browser test after the first would find those tables empty.
+    serialized = {
+        connection.alias: connection._test_serialized_contents
+        for connection in connections.all()
+        if hasattr(connection, "_test_serialized_contents")
+    }
 
     # Playwright's sync API keeps an asyncio loop running in this thread, which makes Django
     # refuse ORM calls from test code ("SynchronousOnlyOperation"); the calls are synchronous.
@@ -44,6 +55,8 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             chromium = playwright.chromium.launch(
                 executable_path=support.CHROMIUM, args=support.CHROMIUM_ARGS
             )

@@ -315,7 +315,8 @@ def test_match_page_links_to_the_opportunity_and_to_asking_a_question(client, wo
         .content.decode()
     )
     assert reverse("opportunities:detail", args=[world.lot.pk]) in body
-    assert reverse("opportunities:ask", args=[world.lot.pk]) in body
+    # The question form is on the opportunity page (the ask URL itself only takes a POST).
+    assert f'href="{reverse("opportunities:detail", args=[world.lot.pk])}#id_text"' in body
     assert 'class="govuk-back-link"' in body
     assert "govuk-summary-list" in body
     assert f"{world.match.score_percent}% match" in body
