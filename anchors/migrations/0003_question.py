@@ -6,32 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('anchors', '0002_lotcpv_division_generated'),
-        ('suppliers', '0002_common_certifications'),
+        ("anchors", "0002_lotcpv_division_generated"),
+        ("suppliers", "0002_common_certifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('text', models.TextField(max_length=2000)),
-                ('answer', models.TextField(blank=True, max_length=5000)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='questions_answered', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='questions_asked', to=settings.AUTH_USER_MODEL)),
-                ('business', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='suppliers.business')),
-                ('lot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='anchors.lot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("text", models.TextField(max_length=2000)),
+                ("answer", models.TextField(blank=True, max_length=5000)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="questions_answered",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="questions_asked",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="suppliers.business",
+                    ),
+                ),
+                (
+                    "lot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="anchors.lot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['lot', 'answered_at'], name='question_lot_answered')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["lot", "answered_at"], name="question_lot_answered")
+                ],
             },
         ),
     ]

@@ -95,7 +95,9 @@ def govuk_field(field: forms.BoundField, label_size: str = "", width: str = "", 
     return {
         "field": field,
         "kind": kind,
-        "control": "" if kind in {"radios", "checkboxes", "checkbox"} else _control(field, kind, width),
+        "control": ""
+        if kind in {"radios", "checkboxes", "checkbox"}
+        else _control(field, kind, width),
         "options": options,
         "checked": bool(field.value()) if kind == "checkbox" else False,
         "described_by": _described_by(field),
@@ -120,7 +122,7 @@ def govuk_error_summary(*forms_with_errors):
 
 @register.simple_tag
 def error_title(*forms_with_errors) -> str:
-    """"Error: " before a page title when any of the forms has errors (GOV.UK pattern)."""
+    """ "Error: " before a page title when any of the forms has errors (GOV.UK pattern)."""
     return "Error: " if any(form is not None and form.errors for form in forms_with_errors) else ""
 
 
