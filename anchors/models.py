@@ -249,9 +249,13 @@ class LotQuerySet(models.QuerySet):
         )
 
     def open(self, now=None):
-        """Lots taking interest now: published, before the closing date, not yet awarded."""
+        """Lots taking interest now: published, before the closing date, not yet awarded.
+
+        "Not awarded" is written as NOT EXISTS, which PostgreSQL plans as an anti join: about
+        twice as fast as the outer join over a long list such as the public search."""
+        awards = Award.objects.filter(lot_id=models.OuterRef("pk"))
         return self.published().filter(
-            contract__closes_at__gt=now or timezone.now(), award__isnull=True
+            ~models.Exists(awards), contract__closes_at__gt=now or timezone.now()
         )
 
     def hyper_local(self):
@@ -263,14 +267,6 @@ class LotQuerySet(models.QuerySet):
         return self.exclude(
             reservation_suppliers=Lot.SupplierReservation.NONE,
             reservation_location=Lot.LocationReservation.NONE,
-        )
-
-    def open_for_search(self, now=None):
-        """The lots of ``open()``, with "not awarded" written as NOT EXISTS: PostgreSQL plans
-        it as an anti join, about twice as fast over a long list (the public search)."""
-        awards = Award.objects.filter(lot_id=models.OuterRef("pk"))
-        return self.published().filter(
-            ~models.Exists(awards), contract__closes_at__gt=now or timezone.now()
         )
 
 

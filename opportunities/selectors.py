@@ -292,7 +292,7 @@ def opportunity_search(*, params: dict) -> tuple[QuerySet[Lot], OpportunityFilte
     which is then ignored). Two queries to count and list a page, one for the codes; reading
     an ``area`` adds two.
     """
-    lots = Lot.objects.open_for_search().order_by(*SORT_ORDERS["closing"])
+    lots = Lot.objects.open().order_by(*SORT_ORDERS["closing"])
     filterset = OpportunityFilter(params or None, queryset=lots)
     return _with_listing(filterset.qs), filterset
 
@@ -308,7 +308,7 @@ class HomeFigures:
 
 def home_figures() -> HomeFigures:
     """The home page's live counts and the newest open hyper-local lots; four queries."""
-    open_lots = Lot.objects.open_for_search()
+    open_lots = Lot.objects.open()
     totals = open_lots.aggregate(
         lots=Count("pk"),
         value=Sum("value"),

@@ -59,7 +59,6 @@ def test_search_lists_only_open_published_lots():
 
     assert shown.pk in found
     assert not found & {draft.pk, closed.pk, cancelled.pk, awarded.pk}
-    assert set(Lot.objects.open_for_search()) == set(Lot.objects.open())
 
 
 # Keyword --------------------------------------------------------------------------------------
