@@ -64,6 +64,10 @@ class Institution(BaseModel):
         max_length=120, blank=True, help_text="The county it may reserve for, e.g. 'West Midlands'."
     )
     website = models.URLField(blank=True)
+    is_external = models.BooleanField(
+        default=False,
+        help_text="A buyer known only from imported notices: it has no members here.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -135,6 +139,12 @@ class Contract(BaseModel):
         WORKS = "works", "Works"
         LIGHT_TOUCH = "light_touch", "Light-touch services (e.g. health, social care, education)"
 
+    class Source(models.TextChoices):
+        LOCALLOTS = "locallots", "LocalLots"
+        CONTRACTS_FINDER = "contracts_finder", "Contracts Finder"
+        FIND_A_TENDER = "find_a_tender", "Find a Tender"
+        OCDS = "ocds", "Another OCDS publisher"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open"
@@ -178,6 +188,20 @@ class Contract(BaseModel):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=32,
+        choices=Source.choices,
+        default=Source.LOCALLOTS,
+        help_text="Where the opportunity came from: posted here, or imported from open data.",
+    )
+    source_url = models.URLField(max_length=500, blank=True, help_text="The source notice.")
+    ocid = models.CharField(
+        "OCDS id",
+        max_length=128,
+        blank=True,
+        db_index=True,
+        help_text="The Open Contracting id of an imported notice (empty for our own contracts).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

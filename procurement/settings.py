@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "matching",
     "opportunities",
     "network",
+    "events",
 ]
 
 MIDDLEWARE = [
