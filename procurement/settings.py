@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "opportunities",
     "network",
     "events",
+    "ocds",
 ]
 
 MIDDLEWARE = [
