@@ -160,8 +160,13 @@ class Contract(BaseModel):
         max_length=16, choices=ProcurementType.choices, default=ProcurementType.SERVICES
     )
     cpv_codes = models.ManyToManyField(CpvCode, related_name="contracts", blank=True)
+    # Null only for imported notices that publish no value (a constraint below says so); forms
+    # and services still require it for contracts posted here (blank=False).
     estimated_value = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Total estimated value in pounds, excluding VAT."
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        help_text="Total estimated value in pounds, excluding VAT.",
     )
     vat_exempt = models.BooleanField(
         default=False, help_text="The supply is exempt from VAT, so thresholds use the net value."
@@ -227,6 +232,11 @@ class Contract(BaseModel):
                 condition=Q(estimated_value__gt=0),
                 name="contract_value_positive",
                 violation_error_message="The estimated value must be more than £0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__isnull=False) | ~Q(source="locallots"),
+                name="contract_value_unless_imported",
+                violation_error_message="Give the contract's estimated value.",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
@@ -322,7 +332,10 @@ class Lot(BaseModel):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    value = models.DecimalField(max_digits=14, decimal_places=2, help_text="Pounds, excluding VAT.")
+    # Null only for lots of imported notices that publish no value.
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, help_text="Pounds, excluding VAT."
+    )
     cpv_codes = models.ManyToManyField(CpvCode, through="LotCpv", related_name="lots", blank=True)
     delivery_postcode = PostcodeField(
         blank=True,

@@ -21,12 +21,22 @@ class Breach:
     message: str
 
 
-def money(value: Decimal) -> str:
+VALUE_NOT_PUBLISHED = "Not published"
+
+
+def money(value: Decimal | None) -> str:
+    """£40,000 or £40,000.50; an imported notice may publish no value at all."""
+    if value is None:
+        return VALUE_NOT_PUBLISHED
     return f"£{value:,.2f}".replace(".00", "")
 
 
-def vat_inclusive(value: Decimal, *, vat_exempt: bool) -> Decimal:
-    """UK thresholds are VAT-inclusive (PA23 Sch. 3): add VAT unless the supply is exempt."""
+def vat_inclusive(value: Decimal | None, *, vat_exempt: bool) -> Decimal | None:
+    """UK thresholds are VAT-inclusive (PA23 Sch. 3): add VAT unless the supply is exempt.
+
+    ``None`` (an imported notice without a value) stays ``None``."""
+    if value is None:
+        return None
     if vat_exempt:
         return Decimal(value)
     return (Decimal(value) * (1 + Decimal(settings.VAT_RATE))).quantize(PENNY, ROUND_HALF_UP)

@@ -127,7 +127,8 @@ def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
     certifications = list(lot.required_certifications.all())
     return engine.LotProfile(
         lot_id=lot.pk,
-        value=float(lot.value),
+        # NaN for an imported notice without a value: capacity fit is then unknown.
+        value=float(lot.value) if lot.value is not None else float("nan"),
         cpv_codes=tuple(link.cpv_code_id for link in lot.cpv_links.all()),
         postcode=lot.delivery_postcode,
         district=lot.delivery_district,

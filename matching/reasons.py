@@ -107,6 +107,8 @@ def _location_reason(result, row) -> str:
 
 
 def _capacity_reason(result, row) -> str:
+    if math.isnan(result.profile.value):
+        return "The buyer has not published the lot's value."
     value = money(result.profile.value)
     limit = result.capacity_limit[row]
     ratio = result.capacity_ratio[row]
