@@ -10,6 +10,7 @@ business meets a table at most once.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -78,7 +79,9 @@ class Event(BaseModel):
     capacity = models.PositiveIntegerField(help_text="How many businesses can attend.")
     registration_deadline = models.DateTimeField()
     first_slot_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the first 1:1 meeting starts (the event start if empty)."
+        null=True,
+        blank=True,
+        help_text="When the first 1:1 meeting starts (the event start if empty).",
     )
     slot_minutes = models.PositiveSmallIntegerField(default=15)
     slot_count = models.PositiveSmallIntegerField(default=16)
@@ -139,6 +142,50 @@ class Event(BaseModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        """The constraints' rules again, keyed by field so a form shows each where it belongs
+        (``full_clean`` then skips the table-wide constraint for a field already in error)."""
+        errors = {}
+        starts, ends, deadline = self.starts_at, self.ends_at, self.registration_deadline
+        if starts and ends and ends <= starts:
+            errors["ends_at"] = "The event must end after it starts."
+        if starts and deadline and deadline > starts:
+            errors["registration_deadline"] = "Registration must close before the event starts."
+        if not self.venue_postcode and not self.online_url:
+            errors["venue_postcode"] = "Give the venue's postcode or the online joining link."
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = "The event needs room for at least one business."
+        if self.slot_minutes is not None and self.slot_minutes < 5:
+            errors["slot_minutes"] = "Meetings need slots of 5 minutes or more."
+        if self.slot_count is not None and self.slot_count < 1:
+            errors["slot_count"] = "The event needs at least one meeting slot."
+        if self.max_meetings_per_business is not None and self.max_meetings_per_business < 1:
+            errors["max_meetings_per_business"] = (
+                "Each business needs room for at least one meeting."
+            )
+        errors.update(self._slot_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _slot_errors(self) -> dict[str, str]:
+        """The 1:1 meetings must happen while the event is on."""
+        starts, ends = self.starts_at, self.ends_at
+        if not (starts and ends and self.slot_minutes and self.slot_count):
+            return {}
+        first = self.first_slot_at or starts
+        if first < starts:
+            return {"first_slot_at": "The first meeting cannot start before the event does."}
+        last_ends = first + timedelta(minutes=self.slot_minutes * self.slot_count)
+        if last_ends > ends:
+            return {
+                "slot_count": (
+                    f"{self.slot_count} slots of {self.slot_minutes} minutes would run until "
+                    f"{timezone.localtime(last_ends):%H:%M}, after the event ends: use fewer or "
+                    "shorter slots, or end the event later."
+                )
+            }
+        return {}
+
     def status_at(self, now=None) -> str:
         now = now or timezone.now()
         if self.cancelled_at:
@@ -147,7 +194,11 @@ class Event(BaseModel):
             return self.Status.DRAFT
         if self.ends_at <= now:
             return self.Status.FINISHED
-        if self.registration_closed_at or self.registration_deadline <= now or self.starts_at <= now:
+        if (
+            self.registration_closed_at
+            or self.registration_deadline <= now
+            or self.starts_at <= now
+        ):
             return self.Status.CLOSED
         return self.Status.OPEN
 
@@ -230,7 +281,9 @@ class Invitation(BaseModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Taken off the list by a coordinator (kept off on regenerate)."
+        null=True,
+        blank=True,
+        help_text="Taken off the list by a coordinator (kept off on regenerate).",
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

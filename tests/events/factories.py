@@ -90,3 +90,19 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     event = factory.LazyAttribute(lambda o: o.registration.event)
     table = factory.SubFactory(BuyerTableFactory, event=factory.SelfAttribute("..event"))
     slot = 0
+
+
+def member_of(business, **user_fields):
+    """A user who belongs to ``business`` (as a plain member)."""
+    from suppliers.models import BusinessMember
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(**user_fields)
+    BusinessMember.objects.create(business=business, user=user, role=BusinessMember.Role.MEMBER)
+    return user
+
+
+def supplier(**business_fields):
+    """A business (micro, B9, catering) and a member of it: ``(business, user)``."""
+    business = BusinessFactory(**business_fields)
+    return business, member_of(business)

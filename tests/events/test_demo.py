@@ -1,0 +1,40 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from anchors.demo import FEATURED_BUSINESSES
+from core.models import OutboundEmail
+from events.demo import CAPACITY, EVENT_TITLE
+from events.models import Event, Invitation, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_adds_an_open_east_birmingham_event_that_is_full_with_a_waitlist():
+    output = _seed()
+    event = Event.objects.get(title=EVENT_TITLE)
+    assert event.status == Event.Status.OPEN
+    assert event.target_area.slug == "east-birmingham"
+    assert event.tables.count() == 3
+    assert event.institutions.count() == 3
+    assert event.invitations.filter(status=Invitation.Status.INVITED).exists()
+    assert event.registrations.confirmed().count() == CAPACITY
+    assert event.registrations.waitlisted().count() == 1
+    featured = event.registrations.get(business__name=FEATURED_BUSINESSES[0][0].name)
+    assert featured.status == Registration.Status.CONFIRMED
+    assert OutboundEmail.objects.filter(kind="event_invitation").exists()
+    assert "confirmed places" in output and "/events/manage/" in output
+
+    counts = (Event.objects.count(), Invitation.objects.count(), Registration.objects.count())
+    again = _seed()
+    assert (Event.objects.count(), Invitation.objects.count(), Registration.objects.count()) == (
+        counts
+    )
+    assert "already there" in again
