@@ -15,7 +15,12 @@ Prints ``name: value`` lines on stdout and nothing else (progress goes to stderr
 - ``search_p95_ms`` (issue #5), with ``search_p50_ms``, ``search_p99_ms``,
   ``search_requests_per_s`` and ``search_open_lots``: the opportunity search served by gunicorn
   with the production settings to 10 concurrent clients, over 20,000 open lots (``bench.search``;
-  after the matching figures).
+  after the matching figures);
+- ``schedule_200x15x16_s`` (issue #6), with ``schedule_meetings``,
+  ``schedule_businesses_served``, ``schedule_wanted_share_pct`` (meetings at a table the business
+  asked for), ``schedule_wanted_met_pct`` (requests met) and ``schedule_optimal``: the 1:1
+  meeting solver on a synthetic event of 200 businesses, 15 tables and 16 slots, built in memory
+  (``bench.schedule``; it needs no dataset, so ``--only schedule`` skips generating one).
 
 Run as a program it uses a database of its own (``bench.database``: ``locallots_bench`` on the
 PostgreSQL server of ``DATABASE_URL``, else a SQLite file in the temporary folder), migrates
@@ -55,6 +60,7 @@ from django.db.models import Count
 from anchors.models import Lot
 from bench import search
 from bench.naive import candidate_records, naive_score
+from bench.schedule import run_schedule
 from bench.synthetic import (
     DEFAULT_SEED,
     DatasetSpec,
@@ -69,8 +75,9 @@ from matching.models import Match
 from matching.services import match_lot, match_lots, open_lot_chunks
 from suppliers.models import BusinessSector
 
-BENCHMARKS = ("engine", "naive", "match_lot", "rematch", "search")
-MATCHING = set(BENCHMARKS) - {"search"}
+BENCHMARKS = ("engine", "naive", "match_lot", "rematch", "search", "schedule")
+MATCHING = set(BENCHMARKS) - {"search", "schedule"}
+NEEDS_DATASET = set(BENCHMARKS) - {"schedule"}  # the schedule's event is built in memory
 NAIVE_CANDIDATES = 10_000
 AGREEMENT = 1e-6
 
@@ -281,7 +288,15 @@ def peak_rss_mb() -> float:
 
 
 def run(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None:
-    """Generate or reuse the dataset, then run the chosen benchmarks, emitting each figure."""
+    """Generate or reuse the dataset (unless only the schedule runs: it needs none), then run
+    the chosen benchmarks, emitting each figure."""
+    if options.only & NEEDS_DATASET:
+        run_on_dataset(options, emit)
+    if "schedule" in options.only:
+        run_schedule(emit, repeats=options.schedule_repeats)
+
+
+def run_on_dataset(options: argparse.Namespace, emit: Callable[[str, float], None]) -> None:
     spec = DatasetSpec(businesses=options.businesses, lots=options.lots, seed=options.seed)
     search_lots_remove(log=log)  # left behind by a search benchmark that was killed
     dataset = dataset_ensure(
@@ -374,6 +389,12 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--search-threads", type=int, default=1, help="threads per worker (> 1: gthread)"
+    )
+    parser.add_argument(
+        "--schedule-repeats",
+        type=int,
+        default=3,
+        help="solves of the schedule benchmark; its figure is the median (default 3)",
     )
     parser.add_argument(
         "--search-url",

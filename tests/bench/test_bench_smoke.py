@@ -20,6 +20,14 @@ from suppliers.models import Business
 # test's transaction while deferred foreign-key checks are pending.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+SCHEDULE_FIGURES = {
+    "schedule_200x15x16_s",
+    "schedule_meetings",
+    "schedule_businesses_served",
+    "schedule_wanted_share_pct",
+    "schedule_wanted_met_pct",
+    "schedule_optimal",
+}
 LINE = re.compile(r"^[a-z0-9_]+: -?\d+(\.\d+)?$")
 FIGURES = {
     "businesses",
@@ -35,13 +43,17 @@ FIGURES = {
     "search_p95_ms",
     "search_p99_ms",
     "search_requests_per_s",
+    *SCHEDULE_FIGURES,
 }
 TINY_SEARCH = ["--search-lots", "40", "--search-clients", "2", "--search-requests", "24"]
 
 
 def test_benchmarks_print_every_figure_as_name_and_number(live_server):
     options = bench.parse(
-        ["--businesses", "300", "--lots", "20", "--naive-candidates", "300", *TINY_SEARCH]
+        [
+            *("--businesses", "300", "--lots", "20", "--naive-candidates", "300"),
+            *("--schedule-repeats", "1", *TINY_SEARCH),
+        ]
     )
     options.reference_folder = None  # the embedded sample: quick, and the same on every machine
     options.search_url = live_server.url  # the test database is not open to another process
@@ -56,6 +68,20 @@ def test_benchmarks_print_every_figure_as_name_and_number(live_server):
     assert figures["search_open_lots"] == "40"
     assert Match.objects.exists()
     assert Lot.objects.open().count() == 20  # the search's extra lots are gone again
+
+
+def test_the_schedule_benchmark_alone_needs_no_dataset_and_reports_its_quality():
+    options = bench.parse(["--only", "schedule", "--schedule-repeats", "1"])
+    lines = []
+
+    bench.run(options, lambda name, value: lines.append(bench.line(name, value)))
+
+    assert all(LINE.match(text) for text in lines), lines
+    figures = dict(text.split(": ") for text in lines)
+    assert set(figures) == SCHEDULE_FIGURES
+    assert figures["schedule_meetings"] == "240"  # every table-slot of 15 x 16 filled
+    assert figures["schedule_businesses_served"] == "200"
+    assert not Business.objects.exists()  # no dataset was generated
 
 
 def test_generated_dataset_is_reused_when_the_same_one_is_asked_for():
