@@ -4,30 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('anchors', '0004_search_indexes'),
+        ("anchors", "0004_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contract',
-            name='ocid',
-            field=models.CharField(blank=True, db_index=True, help_text='The Open Contracting id of an imported notice (empty for our own contracts).', max_length=128, verbose_name='OCDS id'),
+            model_name="contract",
+            name="ocid",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="The Open Contracting id of an imported notice (empty for our own contracts).",
+                max_length=128,
+                verbose_name="OCDS id",
+            ),
         ),
         migrations.AddField(
-            model_name='contract',
-            name='source',
-            field=models.CharField(choices=[('locallots', 'LocalLots'), ('contracts_finder', 'Contracts Finder'), ('find_a_tender', 'Find a Tender'), ('ocds', 'Another OCDS publisher')], default='locallots', help_text='Where the opportunity came from: posted here, or imported from open data.', max_length=32),
+            model_name="contract",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("locallots", "LocalLots"),
+                    ("contracts_finder", "Contracts Finder"),
+                    ("find_a_tender", "Find a Tender"),
+                    ("ocds", "Another OCDS publisher"),
+                ],
+                default="locallots",
+                help_text="Where the opportunity came from: posted here, or imported from open data.",
+                max_length=32,
+            ),
         ),
         migrations.AddField(
-            model_name='contract',
-            name='source_url',
-            field=models.URLField(blank=True, help_text='The source notice.', max_length=500),
+            model_name="contract",
+            name="source_url",
+            field=models.URLField(blank=True, help_text="The source notice.", max_length=500),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='is_external',
-            field=models.BooleanField(default=False, help_text='A buyer known only from imported notices: it has no members here.'),
+            model_name="institution",
+            name="is_external",
+            field=models.BooleanField(
+                default=False,
+                help_text="A buyer known only from imported notices: it has no members here.",
+            ),
         ),
     ]

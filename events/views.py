@@ -1,0 +1,493 @@
+"""Public and business pages of Meet the Buyer events: the list, an event, registering (from the
+event page or an invitation's RSVP link), a business's registrations, their schedules and files.
+
+Thin views: parse input, call one selector or service, shape the context. A registration the
+user may not see is a 404 (the selector does not find it for them); a service's refusal is shown
+on the page in a GOV.UK error summary.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_safe
+
+from anchors.models import Lot
+from core.exceptions import ApplicationError, PermissionDenied
+from core.forms import apply_service_errors
+from events import exports, reports, selectors
+from events.forms_public import ChoicesForm, RegistrationForm
+from events.models import Event, Registration
+from events.services import invitations as invitation_services
+from events.services import registrations as registration_services
+from suppliers.selectors import businesses_of_member
+
+SERVICE_ERRORS = (ApplicationError, ValidationError)
+EVENTS_PAGE_SIZE = 10
+
+EVENT_TAGS = {  # GOV.UK tag colours; the tag always carries its words
+    Event.Status.DRAFT: "govuk-tag--yellow",
+    Event.Status.OPEN: "govuk-tag--green",
+    Event.Status.CLOSED: "govuk-tag--grey",
+    Event.Status.FINISHED: "govuk-tag--grey",
+    Event.Status.CANCELLED: "govuk-tag--red",
+}
+REGISTRATION_TAGS = {
+    Registration.Status.CONFIRMED: "govuk-tag--green",
+    Registration.Status.WAITLISTED: "govuk-tag--yellow",
+    Registration.Status.CANCELLED: "govuk-tag--grey",
+}
+
+
+# Presentation helpers -----------------------------------------------------------------------
+
+
+def clock(moment: datetime) -> str:
+    """GOV.UK style times: 9am, 1:30pm, midday."""
+    moment = timezone.localtime(moment)
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def day(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%A %-d %B %Y")
+
+
+def when_words(event: Event) -> str:
+    """Tuesday 12 May 2026, 9am to 1pm (both days when it runs overnight)."""
+    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    if start.date() == end.date():
+        return f"{day(start)}, {clock(start)} to {clock(end)}"
+    return f"{day(start)}, {clock(start)} to {day(end)}, {clock(end)}"
+
+
+def moment_words(moment: datetime) -> str:
+    return f"{clock(moment)} on {day(moment)}"
+
+
+def place_words(event: Event) -> str:
+    if event.is_online:
+        return "Online"
+    parts = [event.venue_name, event.venue_address.replace("\n", ", "), str(event.venue_postcode)]
+    return ", ".join(part for part in parts if part)
+
+
+def places_left(event: Event) -> int:
+    confirmed = getattr(event, "confirmed_count", None)
+    if confirmed is None:
+        confirmed = event.registrations.confirmed().count()
+    return max(event.capacity - confirmed, 0)
+
+
+def event_summary(event: Event, now: datetime | None = None) -> dict:
+    """What every page says about an event: when, where, status, places and deadline."""
+    status = event.status_at(now)
+    left = places_left(event)
+    return {
+        "event": event,
+        "when": when_words(event),
+        "place": place_words(event),
+        "online": event.is_online,
+        "status": status,
+        "status_label": Event.Status(status).label,
+        "status_tag": EVENT_TAGS[status],
+        "is_open": status == Event.Status.OPEN,
+        "places_left": left,
+        "waitlist_only": left == 0,
+        "deadline": moment_words(event.registration_deadline),
+        "institutions": [institution.name for institution in event.institutions.all()],
+    }
+
+
+def table_rows(event: Event) -> list[dict]:
+    """Each buyer table with its institution and the lots it will discuss (one query for the
+    lots of every table; the selectors load the tables with their institutions)."""
+    tables = list(event.tables.all())
+    prefetch_related_objects(tables, Prefetch("lots", Lot.objects.order_by("title", "pk")))
+    return [
+        {"table": table, "institution": table.institution, "lots": list(table.lots.all())}
+        for table in tables
+    ]
+
+
+def registration_row(registration: Registration) -> dict:
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "business": registration.business,
+        "when": when_words(registration.event),
+        "standing": registration.get_status_display(),
+        "standing_tag": REGISTRATION_TAGS[registration.status],
+    }
+
+
+def _manage_url(user) -> str:
+    """The coordinators' events page, for a coordinator."""
+    return reverse("events:manage_list") if getattr(user, "is_coordinator", False) else ""
+
+
+# Access helpers -----------------------------------------------------------------------------
+
+
+def business_member_required(view):
+    """Signed in and a member of at least one business; the businesses go to the view."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        businesses = businesses_of_member(user=request.user)
+        if not businesses.exists():
+            return render(request, "events/no_business.html", status=403)
+        return view(request, *args, businesses=businesses, **kwargs)
+
+    return wrapper
+
+
+def _event_or_404(pk: int) -> Event:
+    try:
+        return selectors.event_get_public(pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404("No such event.") from exc
+
+
+def _registration_or_404(user, pk: int) -> Registration:
+    try:
+        return selectors.registration_get_for_user(user=user, pk=pk)
+    except (Registration.DoesNotExist, PermissionDenied) as exc:
+        raise Http404("No such registration.") from exc
+
+
+def _message(exc) -> str:
+    return exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+
+
+# Public pages -------------------------------------------------------------------------------
+
+
+@require_safe
+def event_list(request):
+    events = selectors.events_public()
+    page = Paginator(events, EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return render(
+        request,
+        "events/list.html",
+        {
+            "page_obj": page,
+            "rows": [event_summary(event, now) for event in page.object_list],
+            "manage_url": _manage_url(request.user),
+        },
+    )
+
+
+@require_safe
+def event_detail(request, pk: int):
+    event = _event_or_404(pk)
+    summary = event_summary(event)
+    context = {
+        **summary,
+        "tables": table_rows(event),
+        "action": _action_for(request.user, event, summary),
+        "manage_url": reverse("events:manage_detail", args=[event.pk])
+        if request.user.is_authenticated and request.user.is_coordinator
+        else "",
+    }
+    return render(request, "events/detail.html", context)
+
+
+def _action_for(user, event: Event, summary: dict) -> dict:
+    """The call to action the event page offers this user, and their registrations for it."""
+    status = summary["status"]
+    registrations, business_count = [], 0
+    if user.is_authenticated:
+        business_count = businesses_of_member(user=user).count()
+        registrations = [
+            registration_row(registration)
+            for registration in selectors.registrations_for_user(user=user)
+            if registration.event_id == event.pk
+            and registration.status != Registration.Status.CANCELLED
+        ]
+    if status != Event.Status.OPEN:
+        kind = status
+    elif not user.is_authenticated:
+        kind = "sign_in"
+    elif not business_count:
+        kind = "no_business"
+    elif registrations:
+        kind = "registered"
+    else:
+        kind = "register"
+    next_query = urlencode({"next": reverse("events:register", args=[event.pk])})
+    return {
+        "kind": kind,
+        "registrations": registrations,
+        "more_businesses": len(registrations) < business_count,
+        "login_url": f"{reverse('accounts:login')}?{next_query}",
+        "signup_url": f"{reverse('accounts:signup')}?{next_query}",
+    }
+
+
+# Registering --------------------------------------------------------------------------------
+
+
+@business_member_required
+@require_http_methods(["GET", "POST"])
+def register(request, pk: int, *, businesses):
+    event = _event_or_404(pk)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        businesses=businesses,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = registration_services.registration_create(
+                user=request.user,
+                event=event,
+                business=data["business"],
+                wanted_tables=list(data["wanted_tables"]),
+                attendee_name=data["attendee_name"],
+                attendee_email=data["attendee_email"],
+                accessibility_needs=data["accessibility_needs"],
+            )
+        except PermissionDenied as exc:  # the services own who may act: a 403
+            raise Forbidden(exc.message) from exc
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _registered_message(registration))
+            return redirect("events:registration", pk=registration.pk)
+    summary = event_summary(event)
+    context = {
+        **summary,
+        "form": form,
+        "table_options": table_options(form["wanted_tables"], event),
+        "several": form.fields["business"].widget.input_type != "hidden",
+    }
+    return render(request, "events/register.html", context)
+
+
+def _registered_message(registration: Registration) -> str:
+    business, event = registration.business.name, registration.event.title
+    if registration.status == Registration.Status.WAITLISTED:
+        return f"{business} is on the waitlist for {event}. We will email you if a place comes up."
+    return f"{business} is registered for {event}. We have emailed the confirmation."
+
+
+def table_options(field, event: Event) -> list[dict]:
+    """The wanted-tables checkboxes, each with its institution and the lots it will discuss."""
+    lots = {row["table"].pk: row["lots"] for row in table_rows(event)}
+    return [
+        {
+            "id": option.id_for_label,
+            "value": option.data["value"],
+            "label": option.choice_label,
+            "checked": option.data["selected"],
+            "lots": lots.get(int(str(option.data["value"])), []),
+        }
+        for option in field.subwidgets
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp(request, token: str):
+    invitation = invitation_services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "events/rsvp_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            invitation_services.invitation_decline(invitation=invitation)
+        except SERVICE_ERRORS as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(
+                request,
+                f"You have declined the invitation to {invitation.event.title}. Thank you for "
+                "letting us know.",
+            )
+        return redirect("events:rsvp", token=token)
+    event = invitation.event
+    context = {
+        **event_summary(event),
+        "invitation": invitation,
+        "business": invitation.business,
+        "tables": table_rows(event),
+        "token": token,
+        "responded": invitation.status in ("registered", "declined"),
+    }
+    return render(request, "events/rsvp.html", context)
+
+
+# A business's registrations -----------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def mine(request):
+    now = timezone.now()
+    rows = [registration_row(r) for r in selectors.registrations_for_user(user=request.user)]
+    upcoming = [row for row in rows if row["event"].ends_at > now]
+    past = [row for row in rows if row["event"].ends_at <= now]
+    return render(
+        request,
+        "events/mine.html",
+        {"upcoming": upcoming, "past": past, "has_business": _has_business(request.user)},
+    )
+
+
+def _has_business(user) -> bool:
+    return businesses_of_member(user=user).exists()
+
+
+@require_safe
+@login_required
+def registration_detail(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    event = registration.event
+    summary = event_summary(event)
+    active = registration.status != Registration.Status.CANCELLED
+    meetings = reports.business_schedule(registration=registration) if active else []
+    context = {
+        **summary,
+        **registration_row(registration),
+        "active": active,
+        "waitlist_position": waitlist_position(registration),
+        "wanted": list(registration.wanted_tables.all()),
+        "meetings": meetings,
+        "schedule_ready": bool(event.schedule_generated_at) and active,
+        "can_change": active and summary["is_open"],
+        "can_cancel": active and summary["status"] in (Event.Status.OPEN, Event.Status.CLOSED),
+    }
+    return render(request, "events/registration.html", context)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next business to be offered a place; None when not on the waitlist."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    queue = list(registration.event.registrations.waitlisted().values_list("pk", flat=True))
+    return queue.index(registration.pk) + 1
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_choices(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    event = registration.event
+    form = ChoicesForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        initial={"wanted_tables": [t.pk for t in registration.wanted_tables.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration_services.registration_update_choices(
+                user=request.user,
+                registration=registration,
+                wanted_tables=list(form.cleaned_data["wanted_tables"]),
+            )
+        except PermissionDenied as exc:  # the services own who may act: a 403
+            raise Forbidden(exc.message) from exc
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "We have saved the buyers you want to meet.")
+            return redirect("events:registration", pk=registration.pk)
+    context = {
+        **event_summary(event),
+        "registration": registration,
+        "form": form,
+        "table_options": table_options(form["wanted_tables"], event),
+    }
+    return render(request, "events/registration_choices.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            registration_services.registration_cancel(user=request.user, registration=registration)
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except SERVICE_ERRORS as exc:
+            error = _message(exc)
+        else:
+            messages.success(
+                request,
+                f"You have cancelled {registration.business.name}’s place at "
+                f"{registration.event.title}.",
+            )
+            return redirect("events:registration", pk=registration.pk)
+    context = {**registration_row(registration), "error": error}
+    return render(request, "events/registration_cancel.html", context)
+
+
+# Downloads ----------------------------------------------------------------------------------
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(registration: Registration, name: str, extension: str) -> str:
+    business = slugify(registration.business.name)[:40] or "business"
+    return exports.filename(
+        event=registration.event, name=f"{business}-{name}", extension=extension
+    )
+
+
+@require_safe
+@login_required
+def registration_ics(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    return _download(
+        exports.registration_ics(registration=registration),
+        "text/calendar; charset=utf-8",
+        _filename(registration, "calendar", "ics"),
+    )
+
+
+@require_safe
+@login_required
+def registration_schedule(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    context = {
+        "event": registration.event,
+        "registration": registration,
+        "rows": reports.business_schedule(registration=registration),
+    }
+    return render(request, "events/print/business_schedule.html", context)
+
+
+@require_safe
+@login_required
+def registration_schedule_csv(request, pk: int):
+    registration = _registration_or_404(request.user, pk)
+    return _download(
+        exports.business_schedule_csv(registration=registration),
+        "text/csv; charset=utf-8",
+        _filename(registration, "schedule", "csv"),
+    )

@@ -1,0 +1,90 @@
+"""The network coordinator's Meet the Buyer pages, under ``/events/manage/`` (``urls_manage``):
+the events, each event's overview and lifecycle, buyer tables, invite list, registrations, the
+1:1 schedule, check-in on the day, the outcome report and the downloads.
+
+Thin views: parse a form, call one service or selector, render. Only coordinators get in (403
+for anyone else signed in, sign-in for visitors); officers of the institution at a table may
+also read that table's printable schedule and CSV. A service's refusal is shown in a GOV.UK
+error summary on the page it came from; every change redirects with a message (POST, redirect,
+GET), so a reload never repeats it.
+"""
+
+from events.views_manage.events import (
+    event_cancel,
+    event_close_registration,
+    event_create,
+    event_edit,
+    event_list,
+    event_overview,
+    event_publish,
+    outcomes,
+)
+from events.views_manage.invitations import (
+    invitation_add,
+    invitation_remove,
+    invitations,
+    invitations_csv,
+    invitations_generate,
+    invitations_send,
+)
+from events.views_manage.registrations import (
+    attendance_record,
+    attendees_csv,
+    attendees_xlsx,
+    checkin,
+    registration_cancel,
+    registrations,
+)
+from events.views_manage.schedule import (
+    meeting_move,
+    meeting_pin,
+    meeting_remove,
+    meeting_unpin,
+    schedule,
+    schedule_generate,
+    schedule_send,
+)
+from events.views_manage.tables import (
+    table_add,
+    table_edit,
+    table_remove,
+    table_schedule,
+    table_schedule_csv,
+    tables,
+)
+
+__all__ = [
+    "attendance_record",
+    "attendees_csv",
+    "attendees_xlsx",
+    "checkin",
+    "event_cancel",
+    "event_close_registration",
+    "event_create",
+    "event_edit",
+    "event_list",
+    "event_overview",
+    "event_publish",
+    "invitation_add",
+    "invitation_remove",
+    "invitations",
+    "invitations_csv",
+    "invitations_generate",
+    "invitations_send",
+    "meeting_move",
+    "meeting_pin",
+    "meeting_remove",
+    "meeting_unpin",
+    "outcomes",
+    "registration_cancel",
+    "registrations",
+    "schedule",
+    "schedule_generate",
+    "schedule_send",
+    "table_add",
+    "table_edit",
+    "table_remove",
+    "table_schedule",
+    "table_schedule_csv",
+    "tables",
+]
