@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User, normalise_email
 from accounts.tokens import make_verification_token, read_verification_token
@@ -89,3 +90,21 @@ def user_verify_email(*, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
         audit_event_record(actor=user, verb="user.email_verified", target=user)
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token, made on first use (one per user; revoking it makes the next new)."""
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_event_record(actor=user, verb="user.api_token_issued", target=user)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; False when there was none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_event_record(actor=user, verb="user.api_token_revoked", target=user)
+    return bool(deleted)

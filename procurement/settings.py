@@ -212,7 +212,50 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.send_match_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every morning at 08:00, remind each business with a confirmed place at a Meet the Buyer
+    # event starting within the next two days (once per event: it records the reminder).
+    "send-event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# --- Meet the Buyer events ----------------------------------------------------------------------
+EVENTS = {
+    # Reminders go to confirmed businesses of events starting within this many days.
+    "REMINDER_DAYS_BEFORE": env.int("EVENTS_REMINDER_DAYS_BEFORE", default=2),
+    # The 1:1 schedule solver (OR-Tools CP-SAT): a time cap, and one worker with a fixed seed so
+    # the same inputs give the same schedule (200 businesses x 15 tables x 16 slots: ~0.4 s).
+    "SCHEDULE_TIME_LIMIT_SECONDS": env.float("EVENTS_SCHEDULE_TIME_LIMIT_SECONDS", default=10.0),
+    "SCHEDULE_SOLVER_WORKERS": env.int("EVENTS_SCHEDULE_SOLVER_WORKERS", default=1),
+    "SCHEDULE_SOLVER_SEED": env.int("EVENTS_SCHEDULE_SOLVER_SEED", default=0),
+}
+
+# --- Find a Tender import (issue 7) -----------------------------------------------------------
+# Off unless switched on; the beat entry below only exists when it is.
+FIND_A_TENDER = {
+    "ENABLED": env.bool("FIND_A_TENDER_ENABLED", default=False),
+    "URL": env.str(
+        "FIND_A_TENDER_URL",
+        default="https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages",
+    ),
+    # The first run looks back this far; later runs start where the last successful one ended.
+    "WINDOW_HOURS": env.int("FIND_A_TENDER_WINDOW_HOURS", default=24),
+    "PAGE_LIMIT": env.int("FIND_A_TENDER_PAGE_LIMIT", default=100),  # the service's maximum
+    # Applies to connecting and to each read of the response.
+    "TIMEOUT_SECONDS": env.float("FIND_A_TENDER_TIMEOUT_SECONDS", default=20.0),
+    # The service allows about 12 requests per 2 minutes: one every 10 seconds, and on HTTP 429
+    # wait as long as Retry-After says, up to this cap, at most MAX_RETRIES times.
+    "REQUEST_INTERVAL_SECONDS": env.float("FIND_A_TENDER_REQUEST_INTERVAL_SECONDS", default=10.0),
+    "MAX_RETRY_AFTER_SECONDS": env.float("FIND_A_TENDER_MAX_RETRY_AFTER_SECONDS", default=120.0),
+    "MAX_RETRIES": env.int("FIND_A_TENDER_MAX_RETRIES", default=3),
+}
+if FIND_A_TENDER["ENABLED"]:
+    # Every hour at 20 past, import the notices Find a Tender updated since the last run.
+    CELERY_BEAT_SCHEDULE["import-find-a-tender"] = {
+        "task": "ocds.tasks.find_a_tender_import",
+        "schedule": crontab(minute=20),
+    }
 
 # --- Matching (DESIGN section 4) ----------------------------------------------------------
 MATCHING = {
@@ -235,9 +278,10 @@ MATCHING = {
 
 # --- Django REST Framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -247,13 +291,30 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "core.exception_handlers.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        # POST /api/v1/auth/token/, per client, on top of django-axes' failed-login lockout.
+        "auth_token": env.str("API_TOKEN_RATE", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LocalLots API",
     "DESCRIPTION": "Published lots, businesses, matches and interests for local procurement.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents the one error shape for the statuses it can answer.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.error_responses_hook",
+    ],
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
+    # Several models have a "status": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "anchors.models.Contract.Status",
+        "InterestStatusEnum": "matching.models.Interest.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "RegistrationStatusEnum": "events.models.Registration.Status",
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
@@ -290,6 +351,22 @@ LOGGING = {
 REFERENCE_DATA_DIR = Path(
     env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
 )
+
+# --- Open data: the OCDS export at /ocds/releases.json (DESIGN section 5) -----------------------
+# The ocid prefix is assigned by the Open Contracting Partnership; until LocalLots has one, the
+# default marks the ids as ours. Every release is ``<OCID_PREFIX>-<contract id>``.
+OCDS = {
+    "OCID_PREFIX": env.str("OCDS_OCID_PREFIX", default="ocds-locallots"),
+    "PUBLISHER_NAME": env.str("OCDS_PUBLISHER_NAME", default="LocalLots"),
+    "PUBLISHER_URI": env.str("OCDS_PUBLISHER_URI", default=SITE_URL),
+    "LICENSE": env.str(
+        "OCDS_LICENSE",
+        default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
+    "PUBLICATION_POLICY": env.str(
+        "OCDS_PUBLICATION_POLICY", default=f"{SITE_URL.rstrip('/')}/about/open-data/"
+    ),
+}
 
 # --- Procurement law (England, Procurement Act 2023) ----------------------------------------
 # Dated values: each entry applies from its date until the next one. All VAT-inclusive.
