@@ -88,8 +88,15 @@ def _date_filter(*, method: str, label: str, hint: str) -> django_filters.DateFi
         help_text=hint,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_FORMAT_MESSAGE},
+        validators=[_sensible_year],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+def _sensible_year(value) -> None:
+    """Closing dates from 1900 to 2999: beyond that the date arithmetic overflows."""
+    if not 1900 <= value.year <= 2999:
+        raise forms.ValidationError("Enter a date between the years 1900 and 2999.")
 
 
 def _value_filter(*, lookup: str, label: str, which: str) -> django_filters.NumberFilter:

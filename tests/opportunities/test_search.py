@@ -229,6 +229,8 @@ BAD_PARAMS = [
     {"value_min": "1e999"},
     {"closing_after": "31/02/2026"},
     {"closing_before": "2026-02-31"},
+    {"closing_before": "9999-12-31"},
+    {"closing_after": "0001-01-01"},
     {"sort": "random"},
     {"page": "banana"},
     {"page": "99999"},
