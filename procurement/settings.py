@@ -364,7 +364,7 @@ OCDS = {
         default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     ),
     "PUBLICATION_POLICY": env.str(
-        "OCDS_PUBLICATION_POLICY", default=f"{SITE_URL.rstrip('/')}/about/open-data/"
+        "OCDS_PUBLICATION_POLICY", default=f"{SITE_URL.rstrip('/')}/ocds/"
     ),
 }
 

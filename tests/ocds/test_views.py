@@ -153,3 +153,12 @@ def test_responses_can_be_revalidated_with_etag_and_last_modified(client):
 def test_the_feed_is_read_only(client):
     assert client.post(URL).status_code == 405
     assert client.head(URL).status_code == 200
+
+
+def test_the_publication_policy_page_links_the_feed_and_licence(client, settings):
+    response = client.get("/ocds/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/ocds/releases.json"' in html
+    assert settings.OCDS["LICENSE"] in html
+    assert settings.OCDS["PUBLICATION_POLICY"].endswith("/ocds/")
