@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI for /api/docs/, served by us, not a CDN
     "axes",
     "core",
     "places",
@@ -302,6 +303,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Published lots, businesses, matches and interests for local procurement.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ serves Swagger UI from the pinned drf-spectacular-sidecar package (static files),
+    # never from a CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Every operation documents the one error shape for the statuses it can answer.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -2,6 +2,7 @@
 the schema validates without a warning and documents that shape on every operation."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -102,6 +103,38 @@ def test_nested_field_errors_are_flattened_to_dotted_paths(world):
     assert all(isinstance(messages, list) for messages in fields.values())
 
 
+def test_too_many_query_parameters_is_a_400_in_the_shape(world, settings):
+    """Django refuses the parameters before DRF sees them; the 400 is still the API's shape."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    query = "&".join(f"q{n}=x" for n in range(60))
+    body = assert_error_shape(APIClient().get(f"/api/v1/opportunities/?{query}"), 400)
+    assert body["message"] == (
+        "The request has too many query parameters or form fields: send at most 50."
+    )
+
+
+def test_an_unexpected_error_under_the_api_is_a_500_in_the_shape(world, monkeypatch):
+    from opportunities import selectors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(selectors, "opportunity_search", broken)
+    client = APIClient(raise_request_exception=False)
+    body = assert_error_shape(client.get("/api/v1/opportunities/"), 500)
+    assert body["message"] == "Sorry, there is a problem with the service. Try again later."
+    assert "database" not in body["message"]
+
+
+def test_web_pages_keep_their_html_error_pages(world, settings, client):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    query = "&".join(f"q{n}=x" for n in range(60))
+    response = client.get(f"/opportunities/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Something in the request was not right" in response.content.decode()
+
+
 # The schema ---------------------------------------------------------------------------------
 
 
@@ -145,6 +178,13 @@ def test_schema_describes_every_api_operation(schema):
         ("POST", "/api/v1/interests/{id}/shortlist/"),
         ("POST", "/api/v1/interests/{id}/decline/"),
         ("GET", "/api/v1/matches/"),
+        ("GET", "/api/v1/events/"),
+        ("GET", "/api/v1/events/{id}/"),
+        ("GET", "/api/v1/registrations/"),
+        ("POST", "/api/v1/registrations/"),
+        ("GET", "/api/v1/registrations/{id}/"),
+        ("PATCH", "/api/v1/registrations/{id}/"),
+        ("POST", "/api/v1/registrations/{id}/cancel/"),
     } <= operations
 
 
@@ -168,3 +208,18 @@ def test_public_list_documents_its_filters_and_throttling(schema):
     }  # fmt: skip
     assert {"400", "404", "429"} <= set(operation["responses"])
     assert "403" not in operation["responses"]
+
+
+def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(client):
+    response = client.get("/api/docs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/api/schema/" in html
+    assert "cdn." not in html and "//unpkg" not in html
+    scripts = re.findall(r'src="([^"]+swagger-ui[^"]*\.js)"', html)
+    assert scripts, "Swagger UI's script is not on the page"
+    for src in scripts:
+        assert src.startswith("/static/drf_spectacular_sidecar/")
+        asset = client.get(src)
+        assert asset.status_code == 200
+        assert b"".join(asset.streaming_content if asset.streaming else [asset.content])
