@@ -1,6 +1,6 @@
 """Meet the Buyer events API, under ``/api/v1/``: ``events/`` (public: upcoming published
 events, and one event with its buyers' tables) and ``registrations/`` (a supplier's own: list,
-register a business, cancel). ``events.services.registrations`` applies every rule (room left,
+register a business, read one, change the buyers it wants to meet, cancel). ``events.services.registrations`` applies every rule (room left,
 deadline, waitlist, one active place per business); other businesses' ids are 404.
 """
 
@@ -13,11 +13,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anchors.apis import AreaSerializer, BuyerSerializer
-from core.api import IdField, get_or_404, paginated_response, parse_body, parse_query
+from core.api import (
+    IdField,
+    get_or_404,
+    paginated_response,
+    parse_body,
+    parse_query,
+    reject_unknown_parameters,
+)
 from core.pagination import Pagination
 from events import selectors
 from events.models import Event, Registration
-from events.services.registrations import registration_cancel, registration_create
+from events.services.registrations import (
+    registration_cancel,
+    registration_create,
+    registration_update_choices,
+)
 from matching.apis import BusinessSummarySerializer
 from suppliers.selectors import businesses_of_member
 
@@ -221,6 +232,48 @@ class RegistrationListApi(APIView):
             if business.pk == business_id:
                 return business
         raise ValidationError({"business": ["Choose one of your own businesses."]})
+
+
+class RegistrationDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class UpdateSerializer(serializers.Serializer):
+        wanted_tables = serializers.ListField(
+            child=IdField(),
+            max_length=100,
+            allow_empty=True,
+            help_text="Ids of the event's tables: the buyers the business wants to meet.",
+        )
+
+        class Meta:
+            ref_name = "RegistrationUpdate"
+
+    @extend_schema(operation_id="registrations_retrieve", responses=RegistrationSerializer)
+    def get(self, request, pk: int):
+        registration = get_or_404(
+            selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
+        )
+        return Response(RegistrationSerializer(registration).data)
+
+    @extend_schema(
+        operation_id="registrations_partial_update",
+        request=UpdateSerializer,
+        responses=RegistrationSerializer,
+        description="Change the buyers your business wants to meet, until the event starts. "
+        "Only `wanted_tables` can be changed here; cancel and register again for the rest.",
+    )
+    def patch(self, request, pk: int):
+        registration = get_or_404(
+            selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
+        )
+        if isinstance(request.data, dict):
+            reject_unknown_parameters(request.data, self.UpdateSerializer().fields)
+        data = parse_body(self.UpdateSerializer, request)
+        registration_update_choices(
+            user=request.user, registration=registration, wanted_tables=data["wanted_tables"]
+        )
+        registration = selectors.registration_get_for_user(user=request.user, pk=pk)
+        return Response(RegistrationSerializer(registration).data)
 
 
 class RegistrationCancelApi(APIView):

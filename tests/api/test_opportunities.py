@@ -6,6 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from anchors.models import Lot
+from places.areas import EAST_BIRMINGHAM_SLUG
+from places.models import NamedArea
 from tests.api.conftest import ROLES
 from tests.matching.factories import CONSTRUCTION, cancel_lot, close_lot, open_lot
 
@@ -36,6 +39,52 @@ def test_list_filters_like_the_web_search(world, client):
     assert [row["id"] for row in body["results"]] == [construction.pk]
     body = client.get(URL, {"q": "school meals", "district": "b9"}).json()
     assert {row["id"] for row in body["results"]} == {world.lot.pk, construction.pk}
+
+
+def api_ids(client, params) -> set[int]:
+    response = client.get(URL, {**params, "page_size": 100})
+    assert response.status_code == 200, response.json()
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_area_and_hyper_local_filters_reach_the_search(world, client):
+    area = NamedArea.objects.get(slug=EAST_BIRMINGHAM_SLUG)
+    targeted = open_lot(institution=world.institution, delivery_postcode="B1 1AA", target_area=area)
+    by_districts = open_lot(institution=world.institution, target_districts=["B33"])
+    city_centre = open_lot(institution=world.institution, delivery_postcode="B1 1AA")
+
+    # world.lot is delivered in B9, inside East Birmingham, but targets no area.
+    assert api_ids(client, {"area": EAST_BIRMINGHAM_SLUG}) == {
+        world.lot.pk,
+        targeted.pk,
+        by_districts.pk,
+    }
+    assert api_ids(client, {"hyper_local": "true"}) == {targeted.pk, by_districts.pk}
+    assert city_centre.pk in api_ids(client, {"hyper_local": "false"})
+
+
+def test_reserved_filter_reaches_the_search(world, client):
+    sme = open_lot(institution=world.institution, reservation_suppliers=Lot.SupplierReservation.SME)
+    vcse = open_lot(
+        institution=world.institution, reservation_suppliers=Lot.SupplierReservation.VCSE
+    )
+    place = open_lot(
+        institution=world.institution,
+        reservation_location=Lot.LocationReservation.AUTHORITY_AREA,
+    )
+    assert api_ids(client, {"reserved": "sme"}) == {sme.pk}
+    assert api_ids(client, {"reserved": "vcse"}) == {vcse.pk}
+    assert api_ids(client, {"reserved": "location"}) == {place.pk}
+    assert api_ids(client, {"reserved": "any"}) == {sme.pk, vcse.pk, place.pk}
+
+
+def test_value_max_is_inclusive_and_reads_pence(world, client):
+    small = open_lot(institution=world.institution, value="5000")
+    open_lot(institution=world.institution, value="80000")
+    # world.lot is worth £40,000.
+    assert api_ids(client, {"value_max": "5000"}) == {small.pk}
+    assert api_ids(client, {"value_max": "39999.99"}) == {small.pk}
+    assert api_ids(client, {"value_min": "5000.01", "value_max": "40000"}) == {world.lot.pk}
 
 
 def test_list_query_count_does_not_grow_with_rows(world, client, django_assert_num_queries):
