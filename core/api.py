@@ -73,12 +73,56 @@ def parse_query(serializer_class, request, *, paginated: bool = False) -> dict[s
 
 
 def parse_body(serializer_class, request, **kwargs) -> dict[str, Any]:
-    """Validate the JSON body (which must be an object) with ``serializer_class``."""
+    """Validate the JSON body (which must be an object) with ``serializer_class``.
+
+    Text fields take JSON strings only: DRF would turn ``{"note": 0}`` into ``"0"``, and a
+    client that sends a number where the schema says string has a bug it should hear about.
+    """
     if not isinstance(request.data, dict):
         raise exceptions.ParseError("Send a JSON object in the request body.")
     serializer = serializer_class(data=request.data, **kwargs)
+    wrong_types = _text_type_errors(serializer.fields, request.data)
+    if wrong_types:
+        raise exceptions.ValidationError(wrong_types)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+TEXT_EXPECTED = "Enter text (a JSON string), not a number, true or false."
+
+
+def _text_type_errors(fields, data) -> dict[str, Any]:
+    """Errors for the text fields of ``data`` (nested objects and lists included) that hold a
+    number or a boolean, keyed as DRF keys its own errors."""
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, Any] = {}
+    for name, field in fields.items():
+        if field.read_only or name not in data:
+            continue
+        error = _text_type_error(field, data[name])
+        if error:
+            errors[name] = error
+    return errors
+
+
+def _text_type_error(field, value):
+    if value is None:
+        return None  # the field's own allow_null decides
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else [TEXT_EXPECTED]
+    if isinstance(field, serializers.ListSerializer | serializers.ListField):
+        if not isinstance(value, list):
+            return None  # the field reports a list that is not one
+        errors = {
+            str(index): error
+            for index, item in enumerate(value)
+            if (error := _text_type_error(field.child, item))
+        }
+        return errors or None
+    if isinstance(field, serializers.Serializer):
+        return _text_type_errors(field.fields, value) or None
+    return None
 
 
 def paginated_response(
@@ -156,7 +200,8 @@ def _statuses_for(method: str, operation: dict) -> list[str]:
     codes = ["401", "406"]
     # A numeric id in the address either matches or is a 404; a text one may be malformed.
     text_in_path = any(p.get("schema", {}).get("type") == "string" for p in path)
-    if names or has_body or text_in_path:
+    # A write can always be refused by a rule (an ApplicationError), body or not.
+    if names or has_body or text_in_path or method not in READ_METHODS:
         codes.append("400")
     if not (anonymous and method in READ_METHODS):
         codes.append("403")

@@ -103,6 +103,25 @@ def test_nested_field_errors_are_flattened_to_dotted_paths(world):
     assert all(isinstance(messages, list) for messages in fields.values())
 
 
+def test_a_number_or_boolean_where_text_is_expected_is_a_400(world):
+    client = client_for(world.officer)
+    response = client.post(
+        f"/api/v1/contracts/{world.draft.pk}/split/",
+        {"plan": "lots", "lots": [{"title": 7, "value": "30000"}, {"title": "B", "value": "1"}]},
+        format="json",
+    )
+    fields = assert_error_shape(response, 400)["extra"]["fields"]
+    assert fields == {"lots.0.title": ["Enter text (a JSON string), not a number, true or false."]}
+    assert world.draft.lots.count() == 1
+
+    response = client.post(
+        f"/api/v1/interests/{world.interest.pk}/decline/", {"note": 0}, format="json"
+    )
+    assert list(assert_error_shape(response, 400)["extra"]["fields"]) == ["note"]
+    world.interest.refresh_from_db()
+    assert world.interest.status == "registered"
+
+
 def test_too_many_query_parameters_is_a_400_in_the_shape(world, settings):
     """Django refuses the parameters before DRF sees them; the 400 is still the API's shape."""
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50

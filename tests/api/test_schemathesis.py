@@ -1,5 +1,6 @@
 """Fuzzing every operation of ``/api/schema/`` with schemathesis, in process (WSGI): no response
-is a 5xx, and every response matches the schema, the error shape included.
+is a 5xx, every status code and content type is one the schema documents, every response
+matches the schema (the error shape included), and invalid requests are refused.
 
 Requests carry the token of a user who is both an officer (of the seeded institution) and a
 supplier (owner of the seeded business), so the authenticated operations run their real code;
@@ -16,10 +17,16 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from procurement.wsgi import application
 from tests.anchors.factories import ContractFactory, MembershipFactory
+from tests.events.factories import BuyerTableFactory, EventFactory, RegistrationFactory
 from tests.matching.factories import (
     CATERING,
     InterestFactory,
@@ -40,6 +47,8 @@ def _seeded_id_for(path: str) -> int | None:
         ("/api/v1/opportunities/", "opportunity"),
         ("/api/v1/businesses/", "business"),
         ("/api/v1/interests/", "interest"),
+        ("/api/v1/events/", "event"),
+        ("/api/v1/registrations/", "registration"),
     ):
         if path.startswith(prefix):
             return SEEDED.get(key)
@@ -73,6 +82,10 @@ def token(db):
     draft = ContractFactory(institution=institution, lots__cpv=cpv_codes(CATERING))
     interest = InterestFactory(lot=open_lot(institution=institution), business=business)
     MatchFactory(lot=lot, business=business)
+    event = EventFactory()
+    event.institutions.add(institution)
+    BuyerTableFactory(event=event, institution=institution)
+    registration = RegistrationFactory(event=event, business=business)
     SEEDED.clear()
     SEEDED.update(
         contract=draft.pk,
@@ -81,6 +94,8 @@ def token(db):
         opportunity=lot.pk,
         business=business.pk,
         interest=interest.pk,
+        event=event.pk,
+        registration=registration.pk,
     )
     # As Django's test client does: requests must not close the test's database connection
     # (which holds the test's transaction), as the WSGI handler would at the end of each one.
@@ -105,5 +120,11 @@ def token(db):
 def test_api_never_errors_and_answers_as_documented(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
-        checks=[not_a_server_error, response_schema_conformance],
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            negative_data_rejection,
+        ],
     )
