@@ -21,6 +21,7 @@ import icalendar
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -90,6 +91,13 @@ BUSINESS_SCHEDULE_HEADERS = [
 def filename(*, event: Event, name: str, extension: str) -> str:
     """``locallots-event-12-attendees.csv``: the event id keeps same-titled events apart."""
     return f"locallots-event-{event.pk}-{name}.{extension}"
+
+
+def registration_filename(*, registration: Registration, name: str, extension: str) -> str:
+    """``locallots-event-12-saltley-kitchen-ltd-schedule.csv``: one business's file, named the
+    same whether the business or a coordinator downloads it."""
+    business = slugify(registration.business.name)[:40] or "business"
+    return filename(event=registration.event, name=f"{business}-{name}", extension=extension)
 
 
 # Cells -------------------------------------------------------------------------------------

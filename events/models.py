@@ -93,7 +93,12 @@ class Event(BaseModel):
     cancel_reason = models.TextField(blank=True)
     schedule_generated_at = models.DateTimeField(null=True, blank=True)
     schedule_sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reminder run first reminded the event's businesses (each "
+        "registration records its own reminder).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -357,6 +362,11 @@ class Registration(BaseModel):
         max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the business was sent its reminder (once, while it had a confirmed place).",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

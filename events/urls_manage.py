@@ -1,7 +1,7 @@
 """The coordinator's Meet the Buyer pages, included by ``events.urls`` at ``events/manage/``
 (namespace ``events``; every name here starts ``manage_``). Officers of a participating
-institution may open their tables' printable schedules and CSVs; everything else is for
-network coordinators."""
+institution may open their tables' printable schedules and CSVs; everything else, each
+business's schedule included, is for network coordinators."""
 
 from django.urls import path
 
@@ -55,6 +55,16 @@ urlpatterns = [
         "<int:pk>/registrations/<int:registration_pk>/cancel/",
         views.registration_cancel,
         name="manage_registration_cancel",
+    ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/schedule/",
+        views.registration_schedule,
+        name="manage_registration_schedule",
+    ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/schedule.csv",
+        views.registration_schedule_csv,
+        name="manage_registration_schedule_csv",
     ),
     path("<int:pk>/attendees.csv", views.attendees_csv, name="manage_attendees_csv"),
     path("<int:pk>/attendees.xlsx", views.attendees_xlsx, name="manage_attendees_xlsx"),

@@ -22,7 +22,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from anchors.models import Lot
@@ -453,10 +452,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def _filename(registration: Registration, name: str, extension: str) -> str:
-    business = slugify(registration.business.name)[:40] or "business"
-    return exports.filename(
-        event=registration.event, name=f"{business}-{name}", extension=extension
-    )
+    return exports.registration_filename(registration=registration, name=name, extension=extension)
 
 
 @require_safe

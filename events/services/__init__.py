@@ -13,7 +13,6 @@ from events.services.events import (
     event_close_registration,
     event_create,
     event_publish,
-    event_reminders_send,
     event_update,
     table_add,
     table_remove,
@@ -33,6 +32,7 @@ from events.services.registrations import (
     registration_create,
     registration_update_choices,
 )
+from events.services.reminders import event_reminders_send
 
 __all__ = [
     "event_cancel",

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from accounts.roles import Role, ensure_role
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, PermissionDenied
 from events.models import Event
 
 
@@ -16,6 +16,10 @@ def when(moment: datetime) -> str:
 
 
 def ensure_coordinator(user) -> None:
+    """Refuse (``PermissionDenied``) anyone but an active network coordinator, including no
+    user at all (a caller that forgot to pass one is refused, not let through or crashed)."""
+    if user is None:
+        raise PermissionDenied("Only a network coordinator can do this.")
     ensure_role(user, Role.COORDINATOR)
 
 

@@ -1,4 +1,5 @@
-"""Writes to an event and its buyer tables, and its lifecycle: publish, close, cancel, remind.
+"""Writes to an event and its buyer tables, and its lifecycle: publish, close, cancel (the
+daily reminders live in ``events.services.reminders``).
 
 Coordinators only (``accounts.roles``). Status is derived from stored facts (``Event.status_at``);
 each transition below is the one place that sets its fact and refuses the moves that make no
@@ -6,9 +7,8 @@ sense (publishing a cancelled event, cancelling one twice).
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -22,6 +22,10 @@ from events import notifications
 from events.models import BuyerTable, Event
 from events.services.common import ensure_changeable, ensure_coordinator, lock_event
 from events.services.registrations import promote_from_waitlist
+from events.services.reminders import (  # noqa: F401 (their home before reminders.py)
+    event_reminders_send,
+    events_due_reminder_ids,
+)
 from places.areas import EAST_BIRMINGHAM_SLUG
 from places.models import NamedArea
 from sectors.models import CpvCode
@@ -337,55 +341,3 @@ def table_remove(*, user, table: BuyerTable) -> None:
     summary = {"table": table.pk, "name": table.name, "meetings_removed": meetings}
     table.delete()
     audit_event_record(actor=user, verb="event.table_removed", target=event, summary=summary)
-
-
-# --- Reminders ------------------------------------------------------------------------------
-
-
-def _reminder_lead() -> timedelta:
-    return timedelta(days=settings.EVENTS["REMINDER_DAYS_BEFORE"])
-
-
-def events_due_reminder_ids(*, now: datetime | None = None) -> list[int]:
-    """Published events starting within the reminder lead that have had no reminder yet."""
-    now = now or timezone.now()
-    due = Event.objects.published().filter(
-        reminder_sent_at__isnull=True, starts_at__gt=now, starts_at__lte=now + _reminder_lead()
-    )
-    return list(due.order_by("starts_at", "pk").values_list("pk", flat=True))
-
-
-def event_reminders_send(*, now: datetime | None = None) -> int:
-    """Remind every confirmed business of each event starting in the next two days.
-
-    Idempotent under concurrency: each event is locked (rows another run holds are skipped),
-    re-checked, and marked ``reminder_sent_at`` in the same transaction that queues its emails,
-    so a second run, or a redelivered task, sends nothing. Returns the emails queued.
-    """
-    now = now or timezone.now()
-    queued = 0
-    for event_id in events_due_reminder_ids(now=now):
-        with transaction.atomic():
-            event = (
-                Event.objects.select_for_update(skip_locked=True)
-                .filter(pk=event_id, reminder_sent_at__isnull=True, cancelled_at__isnull=True)
-                .first()
-            )
-            if event is None:
-                continue
-            registrations = event.registrations.confirmed().select_related(
-                "event", "business", "registered_by"
-            )
-            for registration in registrations:
-                for email in notifications.event_reminder_emails(registration=registration):
-                    email_queue(**email)
-                    queued += 1
-            event.reminder_sent_at = now
-            event.save(update_fields=["reminder_sent_at", "updated_at"])
-            audit_event_record(
-                actor=None,
-                verb="event.reminder_sent",
-                target=event,
-                summary={"registrations": len(registrations)},
-            )
-    return queued

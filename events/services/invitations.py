@@ -1,5 +1,6 @@
 """An event's invite list: generated from matches and focus sectors, reviewed by a coordinator,
-sent by email with an RSVP link, and tracked (proposed, invited, registered, declined).
+sent by email with an RSVP link, and tracked (proposed, invited, registered, declined; a business
+that cancels its registration has declined, see ``registration_cancel``).
 
 The ranking lives in ``events.selectors.invite_candidates``; this module keeps the list: it
 never re-adds a business a coordinator removed, keeps the ones they added by hand, and running

@@ -30,7 +30,7 @@ def _queue(emails: list[dict]) -> int:
 
 def _ensure_member(user, business: Business | None) -> Business:
     """The business the user registers: one they belong to (coordinators manage, not register)."""
-    if not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to register for this event.")
     memberships = BusinessMember.objects.filter(user=user)
     if not memberships.exists():
@@ -45,11 +45,13 @@ def _ensure_member(user, business: Business | None) -> Business:
 
 
 def _ensure_can_act_for(user, registration: Registration, action: str) -> None:
-    """A member of the registered business, or a coordinator."""
+    """An active member of the registered business, or an active network coordinator."""
     if is_coordinator(user):
         return
     if (
-        user.is_authenticated
+        user is not None
+        and user.is_authenticated
+        and user.is_active
         and BusinessMember.objects.filter(user=user, business_id=registration.business_id).exists()
     ):
         return
@@ -151,7 +153,10 @@ def registration_cancel(*, user, registration: Registration) -> Registration:
     A freed confirmed place goes to the first business on the waitlist, which is emailed, as
     long as the event has not started, even when registration has closed: those businesses
     asked to come before the deadline, and an empty chair helps nobody. The cancelled
-    registration's meetings are deleted; re-run the schedule to fill the gap.
+    registration's meetings are deleted; re-run the schedule to fill the gap. The business's
+    invitation (if it had one) goes from registered to declined, answered now: it is not
+    coming, and the invite list and its CSV say so (it can still register again while
+    registration is open, which marks the invitation registered again).
     """
     _ensure_can_act_for(user, registration, "cancel this registration")
     event = lock_event(registration.event)
@@ -176,6 +181,9 @@ def registration_cancel(*, user, registration: Registration) -> Registration:
     registration.full_clean()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     meetings, _ = registration.meetings.all().delete()
+    declined = Invitation.objects.filter(
+        event=event, business_id=registration.business_id, status=Invitation.Status.REGISTERED
+    ).update(status=Invitation.Status.DECLINED, responded_at=now, updated_at=now)
     _queue(notifications.registration_cancelled_emails(registration=registration))
     promoted = promote_from_waitlist(event, now) if was_confirmed else []
     audit_event_record(
@@ -186,6 +194,7 @@ def registration_cancel(*, user, registration: Registration) -> Registration:
             "was_confirmed": was_confirmed,
             "meetings_removed": meetings,
             "promoted": [r.pk for r in promoted],
+            "invitation_declined": bool(declined),
         },
     )
     return registration

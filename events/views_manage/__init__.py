@@ -4,9 +4,10 @@ the events, each event's overview and lifecycle, buyer tables, invite list, regi
 
 Thin views: parse a form, call one service or selector, render. Only coordinators get in (403
 for anyone else signed in, sign-in for visitors); officers of the institution at a table may
-also read that table's printable schedule and CSV. A service's refusal is shown in a GOV.UK
-error summary on the page it came from; every change redirects with a message (POST, redirect,
-GET), so a reload never repeats it.
+also read that table's printable schedule and CSV. Each business's schedule (printable and
+CSV) is the coordinators' alone here: the business reads its own from ``events.views``. A
+service's refusal is shown in a GOV.UK error summary on the page it came from; every change
+redirects with a message (POST, redirect, GET), so a reload never repeats it.
 """
 
 from events.views_manage.events import (
@@ -33,6 +34,8 @@ from events.views_manage.registrations import (
     attendees_xlsx,
     checkin,
     registration_cancel,
+    registration_schedule,
+    registration_schedule_csv,
     registrations,
 )
 from events.views_manage.schedule import (
@@ -77,6 +80,8 @@ __all__ = [
     "meeting_unpin",
     "outcomes",
     "registration_cancel",
+    "registration_schedule",
+    "registration_schedule_csv",
     "registrations",
     "schedule",
     "schedule_generate",

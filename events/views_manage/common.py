@@ -72,11 +72,15 @@ def size_words(business) -> str:
     return SIZE_WORDS.get(business.size_class or "", "Not known")
 
 
-def download(content: bytes, *, event: Event, name: str, extension: str, content_type: str):
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    filename = exports.filename(event=event, name=name, extension=extension)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def download(content: bytes, *, event: Event, name: str, extension: str, content_type: str):
+    filename = exports.filename(event=event, name=name, extension=extension)
+    return attachment(content, filename=filename, content_type=content_type)
 
 
 CSV = "text/csv; charset=utf-8"

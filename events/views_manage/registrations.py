@@ -1,5 +1,6 @@
-"""Registrations and the waitlist, cancelling on a business's behalf, the attendee downloads,
-and the check-in list on the day.
+"""Registrations and the waitlist, cancelling on a business's behalf, each business's schedule
+(printable and CSV, the same files the business downloads), the attendee downloads, and the
+check-in list on the day.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events import exports, selectors
+from events import exports, reports, selectors
 from events.forms import (
     AttendanceForm,
     CheckInSearchForm,
@@ -22,6 +23,7 @@ from events.views_manage.common import (
     CSV,
     SERVICE_ERRORS,
     XLSX,
+    attachment,
     call_service,
     coordinator_required,
     download,
@@ -37,13 +39,14 @@ ATTENDANCE_TAGS = {
 }
 
 
-def _registration_row(registration: Registration, since) -> dict:
+def _registration_row(registration: Registration, since, *, schedule: bool = False) -> dict:
     return {
         "registration": registration,
         "size": size_words(registration.business),
         "wanted": list(registration.wanted_tables.all()),
         "since": since,
         "cancellable": True,
+        "schedule": schedule,  # links to its printable schedule and CSV
     }
 
 
@@ -52,8 +55,9 @@ def _registration_row(registration: Registration, since) -> dict:
 def registrations(request, pk: int):
     event = event_or_404(request, pk)
     listed = list(selectors.event_registrations(event=event))
+    scheduled = event.schedule_generated_at is not None
     confirmed = [
-        _registration_row(r, r.confirmed_at)
+        _registration_row(r, r.confirmed_at, schedule=scheduled)
         for r in listed
         if r.status == Registration.Status.CONFIRMED
     ]
@@ -110,6 +114,48 @@ def registration_cancel(request, pk: int, registration_pk: int):
             "errors": errors,
             "consequence": f"{consequence} Its meetings are removed from the schedule.",
         },
+    )
+
+
+def _active_registration_or_404(event, registration_pk: int) -> Registration:
+    """A registration of this event that is not cancelled, with its event and business."""
+    return get_object_or_404(
+        Registration.objects.active().select_related("event", "business"),
+        pk=registration_pk,
+        event=event,
+    )
+
+
+@require_safe
+@coordinator_required
+def registration_schedule(request, pk: int, registration_pk: int):
+    """The business's printable schedule, as the business sees it (to print for the day)."""
+    event = event_or_404(request, pk)
+    registration = _active_registration_or_404(event, registration_pk)
+    return render(
+        request,
+        "events/print/business_schedule.html",
+        {
+            "event": registration.event,
+            "registration": registration,
+            "rows": reports.business_schedule(registration=registration),
+            "back_url": reverse("events:manage_registrations", args=[event.pk]),
+            "back_text": "Back to registrations",
+        },
+    )
+
+
+@require_safe
+@coordinator_required
+def registration_schedule_csv(request, pk: int, registration_pk: int):
+    event = event_or_404(request, pk)
+    registration = _active_registration_or_404(event, registration_pk)
+    return attachment(
+        exports.business_schedule_csv(registration=registration),
+        filename=exports.registration_filename(
+            registration=registration, name="schedule", extension="csv"
+        ),
+        content_type=CSV,
     )
 
 

@@ -1,9 +1,11 @@
 """Meet the Buyer in Chromium, end to end: a coordinator creates an event with a buyer table,
 publishes it, generates the invite list from matches and sends the invitations; a matched
 business opens its RSVP link, signs in and registers choosing the buyer it wants to meet; the
-coordinator generates the 1:1 schedule and downloads the attendee list (CSV and XLSX) and the
-table's schedule; the business sees its meeting and downloads its calendar file. Then the
-business pages again without JavaScript. Every page visited is audited with axe-core."""
+coordinator generates the 1:1 schedule and downloads the attendee list (CSV and XLSX), the
+table's schedule and the business's; the business sees its meeting and downloads its calendar
+file. Then the business pages again without JavaScript. On the day, the coordinator runs the
+check-in list on a phone (no sideways scrolling), checks a business in, records a no-show, and
+the outcome report counts who came. Every page visited is audited with axe-core."""
 
 import csv
 import io
@@ -35,9 +37,10 @@ from tests.events.factories import (
     InvitationFactory,
     RegistrationFactory,
 )
-from tests.matching.factories import MatchFactory, matching_business, open_lot
+from tests.matching.factories import InterestFactory, MatchFactory, matching_business, open_lot
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+PHONE = {"width": 375, "height": 740}  # a small phone, in CSS pixels
 
 
 def _buyers_and_a_matched_business():
@@ -167,6 +170,20 @@ def test_coordinator_runs_an_event_and_a_business_registers_and_gets_its_schedul
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert any("Saltley Kitchen Ltd" in row for row in values[1:])
     assert values[0] == rows[0]
+    name, content = _download(coordinator, re.compile(r"^Schedule \(CSV\) of Saltley"))
+    assert name == f"locallots-event-{event.pk}-saltley-kitchen-ltd-schedule.csv"
+    assert [row[4] for row in _rows(content)[1:]] == ["School catering"]
+    visit(
+        coordinator,
+        lambda: coordinator.get_by_role(
+            "link", name="Printable schedule of Saltley Kitchen Ltd"
+        ).click(),
+        "business's printable schedule, for the coordinator",
+    )
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text(
+        "Meeting schedule for Saltley Kitchen Ltd"
+    )
+    expect(coordinator.locator("#main-content table")).to_contain_text("School catering")
 
     visit(coordinator, f"/events/manage/{event.pk}/schedule/", "schedule again")
     name, content = _download(coordinator, re.compile(r"^CSV\W+of table 1"))
@@ -259,3 +276,121 @@ def test_a_business_registers_changes_and_cancels_without_javascript(page_factor
     assert invitation.status == Invitation.Status.DECLINED
     visit(page, "/events/rsvp/not-a-real-token/", "bad rsvp link", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("This invitation link does not work")
+
+
+def _assert_no_sideways_scrolling(page: Page, where: str) -> None:
+    """Nothing on the page is wider than the phone's screen. A mobile browser widens its layout
+    viewport to fit content that overflows, so the viewport is checked to still be the phone's
+    width as well as the document to fit inside it."""
+    widths = page.evaluate(
+        """() => ({
+            document: document.documentElement.scrollWidth,
+            body: document.body.scrollWidth,
+            viewport: window.innerWidth,
+        })"""
+    )
+    assert widths["viewport"] == PHONE["width"], widths
+    assert widths["document"] <= widths["viewport"], f"{where} scrolls sideways: {widths}"
+    assert widths["body"] <= widths["viewport"], f"{where} scrolls sideways: {widths}"
+
+
+def test_on_the_day_the_check_in_list_works_on_a_phone_and_the_outcome_report_counts_who_came(
+    page_factory,
+):
+    council = InstitutionFactory(name="Birmingham City Council", slug="birmingham-city-council")
+    lot = open_lot(institution=council)
+    starts = timezone.now() - timedelta(minutes=30)  # the event is on now
+    event = EventFactory(
+        title="Meet the Buyer: school meals and facilities management for East Birmingham",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        registration_deadline=starts - timedelta(days=3),
+    )
+    event.institutions.set([council])
+    table = BuyerTableFactory(event=event, institution=council, number=1, name="School catering")
+    table.lots.set([lot])
+    names = [
+        "Saltley Kitchen Ltd",
+        "Bordesley Green Community Catering and Cleaning Co-operative Limited",
+        "Ward End Print",
+    ]
+    kitchen, cooperative, printer = (
+        RegistrationFactory(
+            event=event,
+            business=matching_business(name=name),
+            attendee_name=attendee,
+            accessibility_needs=needs,
+        )
+        for name, attendee, needs in zip(
+            names,
+            ["Asha Patel", "Maximilian Oluwaseun-Fitzgerald", "Ben Okafor"],
+            ["", "Step-free access and a hearing loop at the table, please.", ""],
+            strict=True,
+        )
+    )
+    for registration in (kitchen, cooperative):  # both register interest in the lot afterwards
+        InterestFactory(lot=lot, business=registration.business)
+
+    coordinator = CoordinatorFactory(
+        email="coordinator@anchors.example", email_verified_at=timezone.now()
+    )
+    phone = page_factory(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(phone, coordinator.email)
+    checkin = f"/events/manage/{event.pk}/check-in/"
+    visit(phone, checkin, "check-in on a phone")
+    _assert_no_sideways_scrolling(phone, "the check-in list")
+    counts = phone.locator("#checkin-counts")
+    expect(counts).to_have_text("0 checked in, 0 did not come, 3 still to arrive.")
+
+    # Saltley Kitchen's attendee arrives: found by name, checked in with one tap.
+    fill_field(phone, "Search by business or attendee name", "asha")
+    submit(phone, "Search", "check-in search on a phone")
+    expect(phone.locator("#checkin-results")).to_have_text("1 result for “asha”")
+    _assert_no_sideways_scrolling(phone, "the check-in search results")
+    submit(
+        phone,
+        "Check in Saltley Kitchen Ltd",
+        "checked in on a phone",
+        scope=f"#registration-{kitchen.pk}",
+    )
+    expect(phone.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Saltley Kitchen Ltd is checked in."
+    )
+    expect(phone.locator(f"#registration-{kitchen.pk}")).to_contain_text("Attended")
+    _assert_no_sideways_scrolling(phone, "the check-in list after a check-in")
+    kitchen.refresh_from_db()
+    assert kitchen.attendance == Registration.Attendance.ATTENDED and kitchen.checked_in_at
+
+    # The co-operative's attendee never comes; Ward End Print's does.
+    visit(phone, checkin, "check-in list again")
+    expect(phone.locator(f"#registration-{cooperative.pk}")).to_contain_text(
+        "Step-free access and a hearing loop"
+    )
+    submit(
+        phone,
+        f"Did not come {names[1]}",
+        "no-show on a phone",
+        scope=f"#registration-{cooperative.pk}",
+    )
+    expect(phone.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"{names[1]} did not come."
+    )
+    submit(phone, "Check in Ward End Print", "second check-in", scope=f"#registration-{printer.pk}")
+    _assert_no_sideways_scrolling(phone, "the check-in list after a no-show")
+    expect(counts).to_have_text("2 checked in, 1 did not come, 0 still to arrive.")
+    cooperative.refresh_from_db()
+    assert cooperative.attendance == Registration.Attendance.NO_SHOW
+
+    # The outcome report counts who came; the no-show's interest is not in the funnel.
+    visit(phone, f"/events/manage/{event.pk}/outcomes/", "outcome report on a phone")
+    _assert_no_sideways_scrolling(phone, "the outcome report")
+    funnel = phone.get_by_role("list", name="From attending to winning work")
+    attended = funnel.get_by_role("listitem").filter(has_text="Attended")
+    expect(attended).to_contain_text("2")
+    expect(attended).to_contain_text("1 did not come; 0 not recorded.")
+    interested = funnel.get_by_role("listitem").filter(has_text="Registered interest afterwards")
+    expect(interested.locator(".ll-stats__figure")).to_have_text("1")
+    rows = phone.locator("#business-outcomes tbody tr")
+    expect(rows.filter(has_text="Saltley Kitchen Ltd")).to_contain_text("Attended")
+    expect(rows.filter(has_text=names[1])).to_contain_text("Did not come")
+    expect(rows.filter(has_text="Ward End Print")).to_contain_text("Attended")

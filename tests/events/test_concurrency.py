@@ -1,13 +1,17 @@
-"""Businesses racing for the last place (PostgreSQL row locks, one connection per thread)."""
+"""Businesses racing for the last place, and reminder runs racing each other (PostgreSQL row
+locks, one connection per thread)."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from core.exceptions import ApplicationError
+from core.models import OutboundEmail
 from events.models import Registration
-from events.services import registration_cancel, registration_create
+from events.services import event_reminders_send, registration_cancel, registration_create
 from tests.events.factories import EventFactory, RegistrationFactory, member_of, supplier
 
 # serialized_rollback: a transactional test flushes the tables, which would also empty the
@@ -77,3 +81,34 @@ def test_a_cancellation_racing_a_registration_never_overbooks():
     assert [kind for kind, _ in outcomes] == ["ok", "ok"]
     assert list(event.registrations.confirmed()) == [Registration.objects.get(pk=waiting.pk)]
     assert outcomes[1][1].status == Registration.Status.WAITLISTED
+
+
+def test_reminder_runs_racing_each_other_and_a_promotion_remind_each_place_once():
+    """Two reminder runs at once (a redelivered task beside the first), while a cancellation
+    promotes the waitlist: every confirmed place ends up with exactly one reminder."""
+    starts = timezone.now() + timedelta(days=1)
+    event = EventFactory(
+        capacity=3,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        registration_deadline=starts - timedelta(hours=1),
+    )
+    staying = RegistrationFactory.create_batch(2, event=event)
+    leaving = RegistrationFactory(event=event)
+    leaver = member_of(leaving.business)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    outcomes = run_together(
+        event_reminders_send,
+        event_reminders_send,
+        lambda: registration_cancel(user=leaver, registration=leaving),
+    )
+    assert [kind for kind, _ in outcomes] == ["ok"] * 3
+    event_reminders_send()  # the next day's run: the promoted business if it was missed
+    reminded = list(
+        OutboundEmail.objects.filter(kind="event_reminder").values_list("to", flat=True)
+    )
+    assert len(reminded) == len(set(reminded))  # nobody twice
+    kept = {r.attendee_email for r in (*staying, waiting)}
+    # The leaving business was reminded only if a run locked the event before it cancelled.
+    assert kept <= set(reminded) <= kept | {leaving.attendee_email}
+    assert not event.registrations.confirmed().filter(reminded_at__isnull=True).exists()

@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.exceptions import ApplicationError, PermissionDenied
 from core.models import AuditEvent, OutboundEmail
@@ -67,6 +68,37 @@ def test_registering_marks_the_invitation_registered():
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.REGISTERED
     assert invitation.responded_at
+
+
+@pytest.mark.parametrize("who", ["member", "coordinator"])
+@pytest.mark.parametrize("status", [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED])
+def test_cancelling_a_registration_marks_the_invitation_declined_then_registering_again_registered(
+    who, status
+):
+    event = EventFactory(capacity=1 if status == Registration.Status.WAITLISTED else 10)
+    if status == Registration.Status.WAITLISTED:
+        RegistrationFactory(event=event)
+    business, user = supplier()
+    invitation = InvitationFactory(event=event, business=business, status="invited")
+    other = InvitationFactory(event=event, status="registered")  # another business's: unchanged
+    registration = _register(event, business, user)
+    assert registration.status == status
+    cancelled_at = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(cancelled_at, tick=False):
+        registration_cancel(
+            user=user if who == "member" else CoordinatorFactory(), registration=registration
+        )
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.responded_at == cancelled_at
+    audit = AuditEvent.objects.get(verb="event.registration_cancelled")
+    assert audit.summary["invitation_declined"] is True
+    other.refresh_from_db()
+    assert other.status == Invitation.Status.REGISTERED
+
+    _register(event, business, user)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REGISTERED
 
 
 def test_registering_without_an_invitation_creates_none():
