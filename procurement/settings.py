@@ -214,7 +214,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
     },
     # Every morning at 08:00, remind each business with a confirmed place at a Meet the Buyer
-    # event starting within the next two days (once per event: it records the reminder).
+    # event whose UK start date is EVENTS_REMINDER_DAYS_BEFORE days away or less and that has
+    # not started (once per registration: each records its reminder, so late registrations and
+    # waitlist promotions are reminded on the next run).
     "send-event-reminders": {
         "task": "events.tasks.send_event_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -223,7 +225,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Meet the Buyer events ----------------------------------------------------------------------
 EVENTS = {
-    # Reminders go to confirmed businesses of events starting within this many days.
+    # Reminders go on the morning this many UK days before an event's start date.
     "REMINDER_DAYS_BEFORE": env.int("EVENTS_REMINDER_DAYS_BEFORE", default=2),
     # The 1:1 schedule solver (OR-Tools CP-SAT): a time cap, and one worker with a fixed seed so
     # the same inputs give the same schedule (200 businesses x 15 tables x 16 slots: ~0.4 s).
