@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ocds.models import ExternalBuyer, ImportedRelease, ImportRun
+from ocds.models import ExternalBuyer, ImportedLotDetails, ImportedRelease, ImportRun
 
 
 @admin.register(ImportedRelease)
@@ -11,6 +11,18 @@ class ImportedReleaseAdmin(admin.ModelAdmin):
     raw_id_fields = ("contract",)
     list_select_related = ("contract",)
     date_hierarchy = "release_date"
+
+    def has_add_permission(self, request):
+        return False  # written by the import only
+
+
+@admin.register(ImportedLotDetails)
+class ImportedLotDetailsAdmin(admin.ModelAdmin):
+    list_display = ("lot", "suitable_for_sme", "suitable_for_vcse", "delivery_region")
+    list_filter = ("suitable_for_sme", "suitable_for_vcse")
+    search_fields = ("lot__title", "lot__contract__ocid", "delivery_region")
+    raw_id_fields = ("lot",)
+    list_select_related = ("lot",)
 
     def has_add_permission(self, request):
         return False  # written by the import only

@@ -7,11 +7,14 @@ HTTP 429, waits for ``Retry-After`` (up to a cap) before trying again.
 
 Standard library only (``urllib.request``): the opener is injectable so tests replay recorded
 responses without the network. Every request has an explicit timeout, which urllib applies
-to the connection and to each read of the response.
+to the connection and to each read of the response. Whatever goes wrong on the wire, while
+connecting or while reading the body (a reset connection, a truncated body, a timeout), comes
+out as a ``FindATenderError``, never as the socket's or ``http.client``'s own exception.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -154,12 +157,21 @@ class FindATenderClient:
                 return response.read()
         except urllib.error.HTTPError:
             raise
-        except TimeoutError:
+        except TimeoutError:  # socket.timeout is TimeoutError
             raise self._timeout(url) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise self._timeout(url) from None
             raise FindATenderError(f"Could not reach Find a Tender ({exc.reason}).") from None
+        except http.client.IncompleteRead as exc:
+            raise FindATenderError(
+                f"Find a Tender's answer was cut short after {len(exc.partial)} bytes ({url})."
+            ) from None
+        except (http.client.HTTPException, OSError) as exc:
+            # A connection reset or refused mid-answer, a malformed status line, TLS errors.
+            raise FindATenderError(
+                f"The connection to Find a Tender failed ({type(exc).__name__}: {exc}) ({url})."
+            ) from None
 
     def _timeout(self, url: str) -> FindATenderTimeout:
         return FindATenderTimeout(

@@ -1,22 +1,23 @@
 """Reading OCDS files and turning each release into plain data the import service can apply.
 
 No database here: the readers (``ocds.readers``, re-exported) accept release packages, record
-packages, arrays of releases, single releases and JSON Lines; ``parse_release`` maps one release to a ``NoticeRelease`` or raises ``ReleaseSkipped`` saying why. What can be
-repaired (HTML entities, ``\\r\\n``, unspaced postcodes) is repaired; what cannot be used but
-need not stop the release (a value of ``1e9999``, a malformed postcode) is left out and noted.
+packages, arrays of releases, single releases and JSON Lines; ``parse_release`` maps one
+release to a ``NoticeRelease`` or raises ``ReleaseSkipped`` saying why. What can be repaired
+(HTML entities, ``\\r\\n``, unspaced postcodes, "1,000.00") is repaired; what cannot be used
+but need not stop the release (a value of ``1e9999``, a malformed postcode, a closing date in
+the year 9999) is left out and noted. Single values are read by ``ocds.values``, reservations
+by ``ocds.reservations``; whatever JSON a release holds, the outcome is a ``NoticeRelease`` or
+``ReleaseSkipped``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from decimal import Decimal
 
 from ocds.readers import (
     BrokenFile,
@@ -24,6 +25,23 @@ from ocds.readers import (
     load_json,
     releases_from_document,
     releases_from_text,
+)
+from ocds.reservations import Reservation, UnrepresentableReservation, reservation_of
+from ocds.values import (
+    MAX_AMOUNT,
+    UnusableValue,
+    amount,
+    as_bool,
+    as_dict,
+    as_list,
+    clean,
+    local_day,
+    moment,
+    optional_moment,
+    period,
+    shown,
+    storable,
+    text,
 )
 from places.postcodes import InvalidPostcode, Postcode
 from sectors.cpv import InvalidCpvCode, normalise_code
@@ -40,16 +58,16 @@ NOTICE_URLS = {
 # Contracts Finder release ids are the notice's id plus "-<sequence>".
 _CF_RELEASE_ID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+")
 _FTS_NOTICE_ID = re.compile(r"\d{6}-\d{4}")
-MAX_AMOUNT = Decimal("999999999999.99")  # what a DecimalField(14, 2) holds
 TITLE_LENGTH = 200
+# The natural key is stored whole (``ImportedRelease``): a longer one could not be recognised
+# when the release comes again, so it is refused rather than cut.
+OCID_LENGTH, RELEASE_ID_LENGTH = 128, 256
+# Far more lots than any real notice has (framework notices reach a few hundred); a release
+# with more is a publishing error, and would make one release's import unreasonably slow.
+MAX_LOTS = 1000
 CANCELLED_STATUSES = {"cancelled", "withdrawn"}
 CANCELLATION_TAGS = {"tenderCancellation"}
 CATEGORIES = {"goods": "goods", "services": "services", "works": "works"}
-RESERVATIONS = {
-    frozenset({"sme"}): "sme",
-    frozenset({"vcse"}): "vcse",
-    frozenset({"sme", "vcse"}): "sme_vcse",
-}
 
 
 class ReleaseSkipped(ValueError):
@@ -69,6 +87,10 @@ class LotData:
     cpv_codes: tuple[str, ...]
     postcode: str
     region: str
+    key: str = ""  # the OCDS lot id ("" for a notice without lots)
+    suitable_for_sme: bool | None = None
+    suitable_for_vcse: bool | None = None
+    reservation: Reservation = field(default_factory=Reservation)
 
 
 @dataclass(frozen=True)
@@ -104,10 +126,9 @@ class NoticeRelease:
     cancelled: bool
     suitable_for_sme: bool | None
     suitable_for_vcse: bool | None
-    reservation_suppliers: str
     lots: tuple[LotData, ...]
     awards: tuple[AwardData, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 __all__ = [
@@ -126,14 +147,8 @@ def parse_release(data: object, *, default_source: str = OTHER_PUBLISHER) -> Not
     """Map one OCDS release to a ``NoticeRelease``; ``ReleaseSkipped`` if it cannot be one."""
     if not isinstance(data, dict):
         raise ReleaseSkipped(f"not a release (a JSON {type(data).__name__}, not an object)")
-    ocid, release_id = _text(data.get("ocid")), _text(data.get("id"))
-    if not ocid or not release_id:
-        if "url" in data and "tender" not in data:
-            raise ReleaseSkipped("a linked release (only its URL): import the release itself")
-        raise ReleaseSkipped("no ocid or no release id")
-    released = _datetime(data.get("date"))
-    if released is None:
-        raise ReleaseSkipped("no release date, so it cannot be ordered against other releases")
+    ocid, release_id = _natural_key(data)
+    released = _release_date(data.get("date"))
     tender = data.get("tender")
     if not isinstance(tender, dict):
         raise ReleaseSkipped("no tender: a planning or contract-only release is not an opportunity")
@@ -141,20 +156,22 @@ def parse_release(data: object, *, default_source: str = OTHER_PUBLISHER) -> Not
     if not buyer_name:
         raise ReleaseSkipped("no buyer name")
     notes: list[str] = []
-    title = _clean(tender.get("title"))
+    title = clean(tender.get("title"))
     if not title:
         raise ReleaseSkipped("the tender has no title")
     if len(title) > TITLE_LENGTH:
         notes.append(f"title shortened to {TITLE_LENGTH} characters")
         title = title[: TITLE_LENGTH - 1].rstrip() + "…"
     source = _source(ocid, default_source)
-    tags = tuple(t for t in _list(data.get("tag")) if isinstance(t, str))
-    value = _amount(tender.get("value"), "tender value", notes)
+    tags = tuple(tag for tag in map(text, as_list(data.get("tag"))) if tag)
+    value = amount(tender.get("value"), "tender value", notes)
     lots = _lots(tender, title, value, notes)
     if value is None and lots and all(lot.value is not None for lot in lots):
-        value = sum((lot.value for lot in lots), Decimal(0))
-    starts_on, ends_on = _period(tender.get("contractPeriod"), notes)
-    suitability = tender.get("suitability") if isinstance(tender.get("suitability"), dict) else {}
+        total = sum((lot.value for lot in lots), Decimal(0))
+        value = total if total <= MAX_AMOUNT else None
+    starts_on, ends_on = period(tender.get("contractPeriod"), "contract period", notes)
+    suitability = as_dict(tender.get("suitability"))
+    closing = as_dict(tender.get("tenderPeriod")).get("endDate")
     return NoticeRelease(
         ocid=ocid,
         release_id=release_id,
@@ -165,76 +182,59 @@ def parse_release(data: object, *, default_source: str = OTHER_PUBLISHER) -> Not
         buyer_id=buyer_id,
         buyer_name=buyer_name,
         title=title,
-        description=_clean(tender.get("description")),
+        description=clean(tender.get("description")),
         value=value,
-        procurement_type=CATEGORIES.get(_text(tender.get("mainProcurementCategory")), "services"),
-        published_at=_datetime(tender.get("datePublished")) or released,
-        closes_at=_datetime(_dict(tender.get("tenderPeriod")).get("endDate")),
+        procurement_type=CATEGORIES.get(text(tender.get("mainProcurementCategory")), "services"),
+        published_at=optional_moment(tender.get("datePublished"), "publication date", notes)
+        or released,
+        closes_at=optional_moment(closing, "closing date (tenderPeriod.endDate)", notes),
         starts_on=starts_on,
         ends_on=ends_on,
-        cancelled=_text(tender.get("status")) in CANCELLED_STATUSES
+        cancelled=text(tender.get("status")) in CANCELLED_STATUSES
         or bool(CANCELLATION_TAGS & set(tags)),
-        suitable_for_sme=_bool(suitability.get("sme")),
-        suitable_for_vcse=_bool(suitability.get("vcse")),
-        reservation_suppliers=_reservation(tender, notes),
+        suitable_for_sme=as_bool(suitability.get("sme")),
+        suitable_for_vcse=as_bool(suitability.get("vcse")),
         lots=lots,
         awards=_awards(data, lots, released, notes),
         notes=tuple(notes),
     )
 
 
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+def _natural_key(data: dict) -> tuple[str, str]:
+    ocid, release_id = text(data.get("ocid")), text(data.get("id"))
+    if not ocid or not release_id:
+        if "url" in data and "tender" not in data:
+            raise ReleaseSkipped("a linked release (only its URL): import the release itself")
+        raise ReleaseSkipped("no ocid or no release id")
+    if len(ocid) > OCID_LENGTH:
+        raise ReleaseSkipped(f"the ocid is longer than {OCID_LENGTH} characters")
+    if len(release_id) > RELEASE_ID_LENGTH:
+        raise ReleaseSkipped(f"the release id is longer than {RELEASE_ID_LENGTH} characters")
+    return ocid, release_id
 
 
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _bool(value) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _clean(value) -> str:
-    """Plain text: HTML entities decoded (twice-escaped ones too), line ends normalised,
-    trailing spaces and runs of blank lines removed."""
-    if not isinstance(value, str):
-        return ""
-    for _ in range(2):
-        value = html.unescape(value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.strip() for line in value.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _datetime(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
+def _release_date(value) -> datetime:
+    """The release's date, which orders it against the other releases of its ocid."""
     try:
-        parsed = parse_datetime(value.strip())
-    except ValueError:
-        return None
-    if parsed is None:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    return parsed
+        released = moment(value)
+    except UnusableValue as exc:
+        raise ReleaseSkipped(
+            f"no usable release date ({exc.reason}), so it cannot be ordered against other releases"
+        ) from None
+    if released is None:
+        raise ReleaseSkipped("no release date, so it cannot be ordered against other releases")
+    return released
 
 
 def _buyer(data: dict) -> tuple[str, str]:
-    buyer = _dict(data.get("buyer"))
-    buyer_id, name = _text(buyer.get("id")), _clean(buyer.get("name"))
+    buyer = as_dict(data.get("buyer"))
+    buyer_id, name = text(buyer.get("id")), clean(buyer.get("name"))
     if not name:
-        for party in _list(data.get("parties")):
-            party = _dict(party)
-            if "buyer" in _list(party.get("roles")) and (
-                not buyer_id or party.get("id") == buyer_id
+        for party in map(as_dict, as_list(data.get("parties"))):
+            if "buyer" in as_list(party.get("roles")) and (
+                not buyer_id or text(party.get("id")) == buyer_id
             ):
-                buyer_id, name = buyer_id or _text(party.get("id")), _clean(party.get("name"))
+                buyer_id, name = buyer_id or text(party.get("id")), clean(party.get("name"))
                 break
     return buyer_id, name[:200]
 
@@ -246,49 +246,13 @@ def _source(ocid: str, default: str) -> str:
     return default
 
 
-def _amount(value, what: str, notes: list[str]) -> Decimal | None:
-    """A usable amount in pounds, or None with a note saying why the published one is not."""
-    if not isinstance(value, dict) or "amount" not in value:
-        return None
-    amount, currency = value.get("amount"), value.get("currency")
-    if isinstance(amount, bool) or not isinstance(amount, (int, Decimal, str)):
-        notes.append(f"{what} {amount!r} is not a number: stored without a value")
-        return None
-    try:
-        amount = Decimal(str(amount).strip())
-    except InvalidOperation:
-        notes.append(f"{what} {value.get('amount')!r} is not a number: stored without a value")
-        return None
-    if currency not in (None, "GBP"):
-        notes.append(f"{what} is in {currency}, not pounds: stored without a value")
-        return None
-    if not amount.is_finite() or amount > MAX_AMOUNT:
-        notes.append(f"{what} {value.get('amount')} is not a usable amount: stored without a value")
-        return None
-    if amount <= 0:
-        notes.append(f"{what} {amount} is not more than £0: stored without a value")
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _period(period, notes: list[str]) -> tuple[date | None, date | None]:
-    period = _dict(period)
-    start, end = _datetime(period.get("startDate")), _datetime(period.get("endDate"))
-    starts_on, ends_on = (start.date() if start else None), (end.date() if end else None)
-    if starts_on and ends_on and ends_on < starts_on:
-        notes.append("the contract period ends before it starts: dates left out")
-        return None, None
-    return starts_on, ends_on
-
-
 def _notice_url(data: dict, tender: dict, source: str, release_id: str) -> str:
-    documents = [_dict(d) for d in _list(tender.get("documents"))]
-    for document in documents:
+    for document in map(as_dict, as_list(tender.get("documents"))):
         if document.get("documentType") == "tenderNotice" and _is_url(document.get("url")):
-            return document["url"].strip()[:500]
-    for link in (_dict(data.get("links")).get("self"), _dict(tender.get("links")).get("self")):
+            return storable(document["url"]).strip()[:500]
+    for link in (as_dict(data.get("links")).get("self"), as_dict(tender.get("links")).get("self")):
         if _is_url(link):
-            return link.strip()[:500]
+            return storable(link).strip()[:500]
     if source == CONTRACTS_FINDER and (match := _CF_RELEASE_ID.fullmatch(release_id)):
         return NOTICE_URLS[CONTRACTS_FINDER].format(match.group(1))
     if source == FIND_A_TENDER and _FTS_NOTICE_ID.fullmatch(release_id):
@@ -305,15 +269,15 @@ def _cpv_codes(holders: list[dict], notes: list[str]) -> tuple[str, ...]:
     for holder in holders:
         classifications = [
             holder.get("classification"),
-            *_list(holder.get("additionalClassifications")),
+            *as_list(holder.get("additionalClassifications")),
         ]
-        for classification in map(_dict, classifications):
-            if not classification or _text(classification.get("scheme")).upper() not in ("CPV", ""):
+        for classification in map(as_dict, classifications):
+            if not classification or text(classification.get("scheme")).upper() not in ("CPV", ""):
                 continue
             try:
-                codes.append(normalise_code(_text(classification.get("id"))))
+                codes.append(normalise_code(text(classification.get("id"))))
             except InvalidCpvCode:
-                notes.append(f"CPV code {classification.get('id')!r} is malformed: left out")
+                notes.append(f"CPV code {shown(classification.get('id'))} is malformed: left out")
     return tuple(dict.fromkeys(codes))
 
 
@@ -321,23 +285,52 @@ def _place(items: list[dict], notes: list[str]) -> tuple[str, str]:
     """The first usable delivery postcode, and the first region, of some items."""
     postcode, region = "", ""
     for item in items:
-        for address in map(_dict, _list(item.get("deliveryAddresses"))):
+        for address in map(as_dict, as_list(item.get("deliveryAddresses"))):
             raw = address.get("postalCode")
             if raw and not postcode:
                 try:
                     postcode = Postcode.parse(raw).value
                 except InvalidPostcode:
-                    notes.append(f"delivery postcode {raw!r} is not a UK postcode: left out")
-            region = region or _clean(address.get("region"))[:120]
+                    notes.append(f"delivery postcode {shown(raw)} is not a UK postcode: left out")
+            region = region or clean(address.get("region"))[:120]
     return postcode, region
 
 
+def _suitability(own, general) -> tuple[bool | None, bool | None]:
+    """``(sme, vcse)``: the lot's own statement, else the tender's."""
+    own, general = as_dict(own), as_dict(general)
+    sme, vcse = as_bool(own.get("sme")), as_bool(own.get("vcse"))
+    return (
+        as_bool(general.get("sme")) if sme is None else sme,
+        as_bool(general.get("vcse")) if vcse is None else vcse,
+    )
+
+
+def _reservation(own, general, where: str) -> Reservation:
+    try:
+        return reservation_of(own, general)
+    except UnrepresentableReservation as exc:
+        raise ReleaseSkipped(
+            f"{where} is {exc.reason}: not imported, since shown as open to all it would "
+            "invite businesses that may not take part"
+        ) from None
+
+
 def _lots(tender: dict, title: str, value: Decimal | None, notes: list[str]) -> tuple[LotData, ...]:
-    items = [_dict(i) for i in _list(tender.get("items"))]
-    ocds_lots = [_dict(lot) for lot in _list(tender.get("lots")) if isinstance(lot, dict)]
+    items = [as_dict(item) for item in as_list(tender.get("items"))]
+    requirements, suitability = tender.get("otherRequirements"), tender.get("suitability")
+    ocds_lots = []
+    for index, lot in enumerate(as_list(tender.get("lots")), start=1):
+        if isinstance(lot, dict):
+            ocds_lots.append(lot)
+        else:
+            notes.append(f"tender lot {index} is not an object: left out")
+    if len(ocds_lots) > MAX_LOTS:
+        raise ReleaseSkipped(f"the notice lists {len(ocds_lots)} lots, more than {MAX_LOTS}")
     if not ocds_lots:
         # Contracts Finder publishes no lots: the notice is one lot.
         postcode, region = _place(items, notes)
+        sme, vcse = _suitability(suitability, None)
         return (
             LotData(
                 number=1,
@@ -347,73 +340,93 @@ def _lots(tender: dict, title: str, value: Decimal | None, notes: list[str]) -> 
                 cpv_codes=_cpv_codes([tender, *items], notes),
                 postcode=postcode,
                 region=region,
+                suitable_for_sme=sme,
+                suitable_for_vcse=vcse,
+                reservation=_reservation(requirements, None, "the notice"),
             ),
         )
+    keys = _lot_keys(ocds_lots)
+    general = _general_items(items, set(keys) - {""}, notes)
     lots = []
-    for number, lot in enumerate(ocds_lots, start=1):
-        key = _text(lot.get("id"))
-        own_items = [i for i in items if _text(i.get("relatedLot")) == key] or items
+    for number, (key, lot) in enumerate(zip(keys, ocds_lots, strict=True), start=1):
+        own_items = [i for i in items if key and text(i.get("relatedLot")) == key] or general
         postcode, region = _place(own_items, notes)
-        lot_title = _clean(lot.get("title")) or f"{title} (lot {number})"
+        sme, vcse = _suitability(lot.get("suitability"), suitability)
+        lot_title = clean(lot.get("title")) or f"{title} (lot {number})"
         lots.append(
             LotData(
                 number=number,
                 title=lot_title[:TITLE_LENGTH],
-                description=_clean(lot.get("description")),
-                value=_amount(lot.get("value"), f"lot {number} value", notes),
+                description=clean(lot.get("description")),
+                value=amount(lot.get("value"), f"lot {number} value", notes),
                 cpv_codes=_cpv_codes(own_items, notes) or _cpv_codes([tender], notes),
                 postcode=postcode,
                 region=region,
+                key=key,
+                suitable_for_sme=sme,
+                suitable_for_vcse=vcse,
+                reservation=_reservation(
+                    lot.get("otherRequirements"), requirements, f"lot {number}"
+                ),
             )
         )
     return tuple(lots)
 
 
-def _reservation(tender: dict, notes: list[str]) -> str:
-    """A legal reservation only when the notice states one (``otherRequirements``)."""
-    requirements = _dict(tender.get("otherRequirements"))
-    reserved = {str(r).lower() for r in _list(requirements.get("reservedParticipation"))}
-    if not reserved:
-        return "none"
-    mapped = RESERVATIONS.get(frozenset(reserved & {"sme", "vcse"}))
-    if mapped is None:
-        notes.append(
-            f"reserved participation {sorted(reserved)} has no equivalent here: shown as open"
+def _lot_keys(ocds_lots: list[dict]) -> list[str]:
+    """Each lot's id; the same id twice makes items and awards ambiguous, so it is refused."""
+    keys = [text(lot.get("id")) for lot in ocds_lots]
+    repeated = sorted(key for key, times in Counter(keys).items() if key and times > 1)
+    if repeated:
+        raise ReleaseSkipped(
+            f"the notice lists lot id {', '.join(map(repr, repeated))} more than once, so its "
+            "items and awards cannot be told apart"
         )
-        return "none"
-    return mapped
+    return keys
+
+
+def _general_items(items: list[dict], keys: set[str], notes: list[str]) -> list[dict]:
+    """Items for no lot in particular (they describe every lot); an item for a lot the notice
+    does not list belongs to none and is left out."""
+    general = []
+    for index, item in enumerate(items, start=1):
+        related = text(item.get("relatedLot"))
+        if not related:
+            general.append(item)
+        elif related not in keys:
+            notes.append(
+                f"item {index} is for lot {shown(related)}, which the notice does not list"
+            )
+    return general
 
 
 def _awards(
     data: dict, lots: tuple[LotData, ...], released: datetime, notes: list[str]
 ) -> tuple[AwardData, ...]:
     postcodes = _party_postcodes(data)
-    tender_lots = [
-        lot for lot in _list(_dict(data.get("tender")).get("lots")) if isinstance(lot, dict)
-    ]
-    numbers = {_text(lot.get("id")): n for n, lot in enumerate(tender_lots, start=1)}
+    numbers = {lot.key: lot.number for lot in lots if lot.key}
     found = []
-    for index, award in enumerate(map(_dict, _list(data.get("awards"))), start=1):
-        if _text(award.get("status")) not in ("", "active"):
+    for index, award in enumerate(map(as_dict, as_list(data.get("awards"))), start=1):
+        if text(award.get("status")) not in ("", "active"):
             continue
-        suppliers = [_dict(s) for s in _list(award.get("suppliers"))]
-        names = [_clean(s.get("name")) for s in suppliers if _clean(s.get("name"))]
+        suppliers = [as_dict(s) for s in as_list(award.get("suppliers"))]
+        names = [name for name in (clean(s.get("name")) for s in suppliers) if name]
         if not names:
             notes.append(f"award {index} names no supplier: left out")
             continue
-        related = [_text(key) for key in _list(award.get("relatedLots"))]
-        lot_numbers = tuple(numbers[key] for key in related if key in numbers)
+        related = [text(key) for key in as_list(award.get("relatedLots"))]
+        lot_numbers = tuple(dict.fromkeys(numbers[key] for key in related if key in numbers))
         if related and not lot_numbers:
             notes.append(f"award {index} is for lots the notice does not list: left out")
             continue
-        awarded = _datetime(award.get("date")) or released
+        awarded = optional_moment(award.get("date"), f"award {index} date", notes) or released
         found.append(
             AwardData(
                 lot_numbers=lot_numbers or tuple(lot.number for lot in lots),
                 supplier_name=", ".join(names)[:200],
-                supplier_postcode=postcodes.get(_text(suppliers[0].get("id")), ""),
-                value=_amount(award.get("value"), f"award {index} value", notes),
-                awarded_on=timezone.localtime(awarded).date(),
+                supplier_postcode=postcodes.get(text(suppliers[0].get("id")), ""),
+                value=amount(award.get("value"), f"award {index} value", notes),
+                awarded_on=local_day(awarded),
             )
         )
     return tuple(found)
@@ -421,8 +434,8 @@ def _awards(
 
 def _party_postcodes(data: dict) -> dict[str, str]:
     found = {}
-    for party in map(_dict, _list(data.get("parties"))):
+    for party in map(as_dict, as_list(data.get("parties"))):
         with contextlib.suppress(InvalidPostcode):
-            raw = _dict(party.get("address")).get("postalCode")
-            found[_text(party.get("id"))] = Postcode.parse(raw).value
+            raw = as_dict(party.get("address")).get("postalCode")
+            found[text(party.get("id"))] = Postcode.parse(raw).value
     return found

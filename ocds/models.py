@@ -8,7 +8,7 @@ importing the same file twice changes nothing (STYLE.md, imports).
 from django.db import models
 from django.utils import timezone
 
-from anchors.models import Contract, Institution
+from anchors.models import Contract, Institution, Lot
 from core.models import BaseModel
 
 
@@ -48,6 +48,29 @@ class ImportedRelease(BaseModel):
 
     def __str__(self):
         return f"{self.ocid} / {self.release_id}"
+
+
+class ImportedLotDetails(BaseModel):
+    """What the latest applied release says about an imported lot that ``Lot`` has no field
+    for: its suitability and, when the notice gives no postcode, its region.
+
+    Suitability is advice ("suitable for SMEs"), not a reservation: it never restricts who may
+    take part (a stated reservation is the lot's own ``reservation_suppliers``). The public
+    pages and the API read it through ``lot.import_details``, selected with the lot.
+    """
+
+    lot = models.OneToOneField(Lot, on_delete=models.CASCADE, related_name="import_details")
+    suitable_for_sme = models.BooleanField(null=True, blank=True)
+    suitable_for_vcse = models.BooleanField(null=True, blank=True)
+    delivery_region = models.CharField(
+        max_length=120, blank=True, help_text="Where it is delivered, when there is no postcode."
+    )
+
+    class Meta:
+        verbose_name_plural = "imported lot details"
+
+    def __str__(self):
+        return f"Imported details of lot {self.lot_id}"
 
 
 class ExternalBuyer(BaseModel):

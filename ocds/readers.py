@@ -36,11 +36,21 @@ def _constant(name: str) -> Decimal:
     return Decimal(name.replace("Infinity", "Inf"))
 
 
+# Python refuses to turn more digits than this into an int (a guard against slow parsing);
+# a longer integer is read as a Decimal instead, which the import then refuses by size.
+_INT_DIGITS = 100
+
+
+def _integer(digits: str) -> int | Decimal:
+    return int(digits) if len(digits) <= _INT_DIGITS else Decimal(digits)
+
+
 def load_json(text: str):
     """JSON with every number read exactly (``Decimal``), as the import needs."""
     # Decimals, not floats: "1e9999" stays a (huge, finite) Decimal we can refuse by size, and
-    # NaN / Infinity become Decimals we can refuse by name.
-    return json.loads(text, parse_float=Decimal, parse_constant=_constant)
+    # NaN / Infinity become Decimals we can refuse by name. A 5,000-digit integer would make
+    # ``int()`` raise ValueError ("exceeds the limit"): it becomes a Decimal too.
+    return json.loads(text, parse_float=Decimal, parse_int=_integer, parse_constant=_constant)
 
 
 def releases_from_text(text: str) -> list[RawRelease]:

@@ -7,13 +7,14 @@ is reported and skipped without touching what the others did.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from ocds.clients import FindATenderError
@@ -29,9 +30,24 @@ from ocds.importer import (
 )
 from ocds.models import ImportedRelease, ImportRun
 from ocds.upsert import notice_apply
+from ocds.values import shown, storable
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, SKIPPED)
+# What a malformed release can still make Python or the database raise, despite the readers'
+# care (a value no check foresaw). Such a release is skipped, reported and logged with its
+# traceback, so one release never stops a file or a feed; errors of the database itself
+# (OperationalError and the like) are not among them and still stop the import.
+RELEASE_DATA_ERRORS = (
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    LookupError,
+    DataError,
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,9 @@ def _import_one(raw: RawRelease, source_name: str, default_source: str, now) -> 
         notice = parse_release(raw.data, default_source=default_source)
     except ReleaseSkipped as exc:
         return ReleaseLine(position=raw.position, outcome=SKIPPED, reason=exc.reason)
+    except RELEASE_DATA_ERRORS as exc:
+        line = ReleaseLine(position=raw.position, outcome=SKIPPED)
+        return _unexpected(line, exc, source_name)
     line = ReleaseLine(
         position=raw.position, outcome=SKIPPED, ocid=notice.ocid, release_id=notice.release_id
     )
@@ -136,9 +155,10 @@ def _import_one(raw: RawRelease, source_name: str, default_source: str, now) -> 
         return _with(line, outcome=UNCHANGED, reason="already imported")
     notes = list(notice.notes)
     if notice.source_url and not _valid_url(notice.source_url):
-        notes.append(f"notice link {notice.source_url!r} is not a web address: left out")
+        notes.append(f"notice link {shown(notice.source_url)} is not a web address: left out")
         notice = replace(notice, source_url="")
     try:
+        # A savepoint per release: whatever stops it undoes all of its writes, and only its.
         with transaction.atomic():
             applied = notice_apply(
                 notice=notice, where={"file": source_name, "position": raw.position}, now=now
@@ -149,6 +169,8 @@ def _import_one(raw: RawRelease, source_name: str, default_source: str, now) -> 
         return _with(line, reason=f"not stored: {_messages(exc)}", notes=tuple(notes))
     except IntegrityError:
         return _with(line, reason="another import stored this release at the same time")
+    except RELEASE_DATA_ERRORS as exc:
+        return _unexpected(line, exc, source_name)
     return _with(
         line,
         outcome=applied.outcome,
@@ -156,6 +178,17 @@ def _import_one(raw: RawRelease, source_name: str, default_source: str, now) -> 
         reason=applied.reason,
         notes=tuple(notes + applied.notes),
     )
+
+
+def _unexpected(line: ReleaseLine, exc: Exception, source_name: str) -> ReleaseLine:
+    """A release that broke the import in a way no check foresaw: skipped and reported, and
+    logged with its traceback so the import can learn to handle it."""
+    logger.exception(
+        "OCDS import: %s %s %s could not be imported", source_name, line.position, line.ocid
+    )
+    what = storable(f"{type(exc).__name__}: {exc}")
+    what = what if len(what) <= 200 else f"{what[:197]}..."
+    return _with(line, reason=f"could not be read ({what}); logged for the maintainers")
 
 
 def _with(line: ReleaseLine, **changes) -> ReleaseLine:
@@ -224,10 +257,16 @@ def import_run_page(*, run: ImportRun, page_package: dict, next_cursor: str) -> 
     return report
 
 
+@transaction.atomic
 def import_run_finish(*, run: ImportRun, status: str, error: str = "") -> ImportRun:
-    """Record how the run ended; a finished window clears the cursor, others keep it."""
+    """Record how the run ended; a finished window clears the cursor, others keep it.
+
+    Reads the run afresh: the copy in hand may be ahead of what was committed (a page whose
+    transaction was rolled back by an error or a time limit), and its cursor must not skip
+    that page."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
     run.status = status
-    run.error = error[:2000]
+    run.error = storable(error)[:2000]
     run.finished_at = timezone.now()
     if status == ImportRun.Status.SUCCEEDED:
         run.cursor = ""
@@ -235,12 +274,19 @@ def import_run_finish(*, run: ImportRun, status: str, error: str = "") -> Import
     return run
 
 
+def import_run_mark_failed(*, run: ImportRun, error: str) -> ImportRun:
+    """The run stopped on an error: failed, with the error, its cursor kept for the next run."""
+    return import_run_finish(run=run, status=ImportRun.Status.FAILED, error=error)
+
+
 def find_a_tender_import(*, client, window_hours: int, now: datetime | None = None):
     """Fetch and import every page of the current window, recording progress as it goes.
 
     A client error (timeout, rate limit, bad response) ends the run as failed with the cursor
     kept, so the next scheduled run carries on where this one stopped rather than retrying in a
-    loop against a service that is already refusing us."""
+    loop against a service that is already refusing us. Any other error also marks the run
+    failed, with the error, before it propagates (for the worker's log, and the task's retry
+    of transient database errors): a run is never left "running" by a crash."""
     from celery.exceptions import SoftTimeLimitExceeded
 
     run = import_run_start(window_hours=window_hours, now=now)
@@ -254,15 +300,18 @@ def find_a_tender_import(*, client, window_hours: int, now: datetime | None = No
                 run=run, page_package=page.package, next_cursor=page.next_cursor
             )
             if report.broken:
-                return import_run_finish(
-                    run=run, status=ImportRun.Status.FAILED, error=report.summary()
-                )
+                return import_run_mark_failed(run=run, error=report.summary())
     except FindATenderError as exc:
-        return import_run_finish(run=run, status=ImportRun.Status.FAILED, error=exc.message)
+        return import_run_mark_failed(run=run, error=exc.message)
     except SoftTimeLimitExceeded:
         return import_run_finish(
             run=run,
             status=ImportRun.Status.INCOMPLETE,
             error="Stopped at the task's time limit; the next run resumes from the cursor.",
         )
+    except Exception as exc:
+        import_run_mark_failed(
+            run=run, error=f"Stopped by an unexpected error: {type(exc).__name__}: {exc}"
+        )
+        raise
     return import_run_finish(run=run, status=ImportRun.Status.SUCCEEDED)

@@ -1,5 +1,6 @@
 """Applying one normalised release to the buyer side: the external institution, the contract,
-its lots (a notice without lots is one lot), CPV codes and awards.
+its lots (a notice without lots is one lot) with their stated reservations and what the notice
+says of them that ``Lot`` cannot hold (``ImportedLotDetails``), CPV codes and awards.
 
 Called by ``ocds.services`` inside a savepoint; raises ``ReleaseSkipped`` for a release that
 must not be applied, and Django's ``ValidationError`` when a row would be invalid.
@@ -17,10 +18,18 @@ from anchors.models import Award, Contract, Institution, Lot
 from anchors.services.contracts import MATCH_LOT_TASK
 from core.services import audit_event_record, task_enqueue_after_commit
 from ocds.importer import LotData, NoticeRelease, ReleaseSkipped
-from ocds.models import ExternalBuyer, ImportedRelease
+from ocds.models import ExternalBuyer, ImportedLotDetails, ImportedRelease
+from ocds.reservations import AUTHORITY_AND_NEIGHBOURS, AUTHORITY_AREA, COUNTY
 from sectors.selectors import cpv_get_many
 
 SOURCE_NAMES = dict(Contract.Source.choices)
+# Where a location reservation's place lives: on the buyer, as for institutions posting here
+# (``matching.inputs`` and ``opportunities.presenters`` read it from there).
+PLACE_FIELDS = {
+    AUTHORITY_AREA: "home_area_name",
+    AUTHORITY_AND_NEIGHBOURS: "home_area_name",
+    COUNTY: "county_name",
+}
 
 
 @dataclass
@@ -75,6 +84,7 @@ def notice_apply(*, notice: NoticeRelease, where: dict, now: datetime) -> Applie
                 f"{latest.release_date:%Y-%m-%d %H:%M}, already applied",
             )
         before = _snapshot(contract)
+    _set_reservation_places(institution, notice)
     lots = _save_contract(contract, notice, notes)
     _save_awards(lots, notice, notes)
     after = _snapshot(contract)
@@ -154,7 +164,7 @@ def _save_contract(contract: Contract, notice: NoticeRelease, notes: list[str]) 
         )
     )
     contract.save()
-    lots = [_save_lot(contract, data, notes) for data in notice.lots]
+    lots = [_save_lot(contract, data, notice.source, notes) for data in notice.lots]
     extra = contract.lots.exclude(number__in=[lot.number for lot in lots])
     for lot in extra:
         notes.append(f"lot {lot.number} is no longer in the notice: left as it was")
@@ -168,12 +178,51 @@ def _missing(**values) -> list[str]:
     return [name for name, value in values.items() if value in (None, "")]
 
 
-def _save_lot(contract: Contract, data: LotData, notes: list[str]) -> Lot:
+def _set_reservation_places(institution: Institution, notice: NoticeRelease) -> None:
+    """Record on the external buyer the place its notice reserves lots for.
+
+    A buyer has one home area and one county here; a notice naming a different place than the
+    buyer's earlier notices (or two places at once) cannot be represented, so it is refused
+    rather than enforced against the wrong place."""
+    wanted: dict[str, str] = {}
+    for lot in notice.lots:
+        reservation = lot.reservation
+        name = PLACE_FIELDS.get(reservation.location)
+        if name is None:
+            continue
+        current = wanted.get(name) or getattr(institution, name)
+        if current and current.casefold() != reservation.place.casefold():
+            raise ReleaseSkipped(
+                f"lot {lot.number} is reserved for suppliers based in {reservation.place}, but "
+                f"{institution.name} is recorded here with {current}, and a buyer has one such "
+                "place: not imported"
+            )
+        wanted[name] = current or reservation.place
+    changed = [name for name, place in wanted.items() if getattr(institution, name) != place]
+    if changed:
+        for name in changed:
+            setattr(institution, name, wanted[name])
+        institution.full_clean()
+        institution.save(update_fields=[*changed, "updated_at"])
+
+
+def _save_lot(contract: Contract, data: LotData, source: str, notes: list[str]) -> Lot:
     lot = contract.lots.filter(number=data.number).first()
     lot = lot or Lot(contract=contract, number=data.number)
     lot.title = data.title
     lot.description = data.description
     lot.value = data.value
+    # The buyer's stated reservation, recorded as published (the buyer answers for its
+    # legality), so that matching and interest registration enforce it as for any lot.
+    reservation = data.reservation
+    lot.reservation_suppliers = reservation.suppliers
+    lot.reservation_location = reservation.location
+    lot.reservation_rationale = (
+        f"The buyer reserved this lot {reservation.describe()} in its notice on "
+        f"{SOURCE_NAMES[source]}."
+        if reservation.is_reserved
+        else ""
+    )
     lot.delivery_postcode = data.postcode
     if not data.postcode:
         lot.delivery_district = ""
@@ -185,6 +234,12 @@ def _save_lot(contract: Contract, data: LotData, notes: list[str]) -> Lot:
         exclude=["contract", *_missing(value=data.value, delivery_district=data.postcode)]
     )
     lot.save()
+    details = ImportedLotDetails.objects.filter(lot=lot).first() or ImportedLotDetails(lot=lot)
+    details.suitable_for_sme = data.suitable_for_sme
+    details.suitable_for_vcse = data.suitable_for_vcse
+    details.delivery_region = data.region
+    details.full_clean(exclude=["lot"])
+    details.save()
     known = cpv_get_many(data.cpv_codes)
     unknown = sorted(set(data.cpv_codes) - {row.code for row in known})
     if unknown:
@@ -236,9 +291,22 @@ def _snapshot(contract: Contract) -> dict:
     return {
         "contract": {name: getattr(contract, name) for name in fields},
         "lots": [
-            (lot.number, lot.title, lot.description, lot.value, lot.delivery_postcode)
+            (
+                lot.number,
+                lot.title,
+                lot.description,
+                lot.value,
+                lot.delivery_postcode,
+                lot.reservation_suppliers,
+                lot.reservation_location,
+            )
             for lot in lots
         ],
+        "details": sorted(
+            ImportedLotDetails.objects.filter(lot__contract=contract).values_list(
+                "lot__number", "suitable_for_sme", "suitable_for_vcse", "delivery_region"
+            )
+        ),
         "cpv": sorted(
             Lot.cpv_codes.through.objects.filter(lot__contract=contract).values_list(
                 "lot__number", "cpv_code_id"

@@ -42,6 +42,20 @@ class OpportunityContractSerializer(serializers.Serializer):
         ref_name = "OpportunityContract"
 
 
+class OpportunitySuitabilitySerializer(serializers.Serializer):
+    sme = serializers.BooleanField(
+        source="suitable_for_sme", allow_null=True, help_text="Suitable for SMEs; null: not said."
+    )
+    vcse = serializers.BooleanField(
+        source="suitable_for_vcse",
+        allow_null=True,
+        help_text="Suitable for VCSEs; null: not said.",
+    )
+
+    class Meta:
+        ref_name = "OpportunitySuitability"
+
+
 class OpportunitySerializer(serializers.Serializer):
     """A published lot as the search lists it."""
 
@@ -58,6 +72,20 @@ class OpportunitySerializer(serializers.Serializer):
     reservation_suppliers = serializers.ChoiceField(choices=Lot.SupplierReservation.choices)
     reservation_location = serializers.ChoiceField(choices=Lot.LocationReservation.choices)
     cpv_codes = CpvLinkSerializer(source="cpv_links", many=True)
+    suitability = OpportunitySuitabilitySerializer(
+        source="import_details",
+        allow_null=True,
+        read_only=True,
+        help_text="What an imported notice says about who the lot suits: advice, not a "
+        "reservation. Null for lots posted on LocalLots.",
+    )
+    delivery_region = serializers.CharField(
+        source="import_details.delivery_region",
+        allow_null=True,
+        read_only=True,
+        help_text="The region an imported notice names (useful when it gives no postcode); "
+        "empty when it names none, null for lots posted on LocalLots.",
+    )
     contract = OpportunityContractSerializer()
 
     class Meta:

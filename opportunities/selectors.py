@@ -285,8 +285,11 @@ def _targets_any_district(districts: list[str]) -> Q:
 
 
 def _with_listing(lots: QuerySet[Lot]) -> QuerySet[Lot]:
-    """What a result row shows: contract, buyer, target area and codes (with labels)."""
-    return lots.select_related("contract__institution", "target_area").prefetch_related(
+    """What a result row shows: contract, buyer, target area, what an imported notice says
+    (``ocds`` ``import_details``, in the same query) and codes (with labels)."""
+    return lots.select_related(
+        "contract__institution", "target_area", "import_details"
+    ).prefetch_related(
         Prefetch("cpv_links", LotCpv.objects.select_related("cpv_code").order_by("cpv_code_id"))
     )
 
@@ -339,7 +342,7 @@ def opportunity_get(*, lot_id: int) -> Lot:
     """
     return (
         Lot.objects.published()
-        .select_related("contract__institution", "target_area", "award")
+        .select_related("contract__institution", "target_area", "award", "import_details")
         .prefetch_related(
             Prefetch(
                 "cpv_links", LotCpv.objects.select_related("cpv_code").order_by("cpv_code_id")

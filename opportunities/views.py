@@ -26,6 +26,7 @@ from anchors.services import question_answer, question_ask
 from core.exceptions import ApplicationError, PermissionDenied
 from core.forms import apply_service_errors
 from matching.selectors import matches_for_user
+from ocds import presenters as imported
 from opportunities import presenters, selectors
 from opportunities.forms import AnswerForm, QuestionForm
 from suppliers.selectors import businesses_of_member
@@ -49,7 +50,7 @@ def home(request):
         "open_value": rules.money(figures.open_value),
         "hyper_local_lots": f"{figures.hyper_local_lots:,}",
         "businesses": f"{figures.businesses:,}",
-        "latest": [presenters.result_row(lot) for lot in figures.latest_hyper_local],
+        "latest": [_result_row(lot) for lot in figures.latest_hyper_local],
     }
     return render(request, "opportunities/home.html", context)
 
@@ -62,9 +63,14 @@ def search(request):
         "page_obj": page,
         "count": page.paginator.count,
         "count_text": _count_text(page.paginator.count),
-        "results": [presenters.result_row(lot) for lot in page.object_list],
+        "results": [_result_row(lot) for lot in page.object_list],
     }
     return render(request, "opportunities/search.html", context)
+
+
+def _result_row(lot: Lot) -> dict:
+    """A result row; an imported opportunity's also says where it came from."""
+    return imported.listing(lot, presenters.result_row(lot))
 
 
 def _count_text(count: int) -> str:
@@ -90,7 +96,9 @@ def _render_detail(request, lot: Lot, *, question_form: QuestionForm | None):
         "institution": lot.contract.institution,
         "value_excl": presenters.value_excluding_vat(lot),
         "value_incl": presenters.value_including_vat(lot),
-        "delivery": presenters.delivery_words(lot),
+        "delivery": imported.delivery_words(lot, presenters.delivery_words(lot)),
+        "source": imported.source(lot),
+        "suitability": imported.suitability_labels(lot),
         "target": presenters.target_words(lot),
         "reservation": presenters.reservation_sentences(lot),
         "codes": [link.cpv_code for link in lot.cpv_links.all()],

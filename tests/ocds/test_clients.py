@@ -1,5 +1,6 @@
 """The Find a Tender client, replaying recorded responses through a fake opener (the HTTP edge)."""
 
+import http.client
 import io
 import urllib.error
 import urllib.parse
@@ -45,11 +46,24 @@ class FakeOpener:
         answer = self.answers.pop(0)
         if isinstance(answer, BaseException):
             raise answer
+        if isinstance(answer, BrokenBody):
+            return answer
         return io.BytesIO(answer)
 
     def params(self, index: int) -> dict:
         query = urllib.parse.urlsplit(self.requests[index][0]).query
         return dict(urllib.parse.parse_qsl(query))
+
+
+class BrokenBody(io.BytesIO):
+    """A response whose headers arrived but whose body fails while being read."""
+
+    def __init__(self, failure: BaseException):
+        super().__init__(b'{"releases": [')
+        self.failure = failure
+
+    def read(self, *args):
+        raise self.failure
 
 
 class FakeTime(list):
@@ -178,3 +192,43 @@ def test_a_repeated_cursor_does_not_loop_forever():
     opener = FakeOpener(recorded(1), recorded(1))
     fat, _ = client(opener)
     assert len(list(fat.pages(updated_from=FROM, updated_to=TO))) == 2
+
+
+@pytest.mark.parametrize(
+    ("failure", "error", "message"),
+    [
+        (
+            ConnectionResetError(104, "Connection reset by peer"),
+            FindATenderError,
+            "The connection to Find a Tender failed (ConnectionResetError: [Errno 104] "
+            "Connection reset by peer)",
+        ),
+        (
+            http.client.IncompleteRead(b"x" * 512, 4096),
+            FindATenderError,
+            "Find a Tender's answer was cut short after 512 bytes",
+        ),
+        (
+            TimeoutError("The read operation timed out"),  # what socket.timeout now is
+            FindATenderTimeout,
+            "Find a Tender did not answer within 7.5 seconds",
+        ),
+        (
+            http.client.RemoteDisconnected("Remote end closed connection without response"),
+            FindATenderError,
+            "The connection to Find a Tender failed (RemoteDisconnected",
+        ),
+    ],
+)
+def test_a_failure_while_reading_the_answer_is_the_clients_own_error(failure, error, message):
+    fat, _ = client(FakeOpener(BrokenBody(failure)))
+    with pytest.raises(error) as caught:
+        fat.fetch_page(updated_from=FROM, updated_to=TO)
+    assert caught.value.message.startswith(message)
+    assert URL in caught.value.message or isinstance(caught.value, FindATenderTimeout)
+
+
+def test_a_connection_reset_while_connecting_is_the_clients_own_error():
+    fat, _ = client(FakeOpener(ConnectionResetError(104, "Connection reset by peer")))
+    with pytest.raises(FindATenderError, match="connection to Find a Tender failed"):
+        fat.fetch_page(updated_from=FROM, updated_to=TO)

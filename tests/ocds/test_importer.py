@@ -171,13 +171,15 @@ def test_the_notice_link_comes_from_the_tender_notice_document_or_the_release_id
 def test_suitability_is_kept_as_advice_and_is_not_a_reservation():
     notice = parsed(a_release(tender__suitability={"sme": True, "vcse": True}))
     assert (notice.suitable_for_sme, notice.suitable_for_vcse) == (True, True)
-    assert notice.reservation_suppliers == "none"
+    lot = notice.lots[0]
+    assert (lot.suitable_for_sme, lot.suitable_for_vcse) == (True, True)
+    assert not lot.reservation.is_reserved
 
 
 def test_a_stated_reserved_participation_becomes_the_reservation():
     requirements = {"reservedParticipation": ["sme", "vcse"]}
     notice = parsed(a_release(tender__otherRequirements=requirements))
-    assert notice.reservation_suppliers == "sme_vcse"
+    assert notice.lots[0].reservation.suppliers == "sme_vcse"
 
 
 @pytest.mark.parametrize(
@@ -199,7 +201,8 @@ def test_the_source_follows_the_ocid_prefix():
         ("not a release", "not a release"),
         ({"id": "1", "date": "2025-01-01T00:00:00Z"}, "no ocid"),
         ({"url": "https://example.org/r.json", "date": "2025-01-01"}, "linked release"),
-        ({**a_release(), "date": "yesterday"}, "no release date"),
+        ({**a_release(), "date": "yesterday"}, "no usable release date ('yesterday'"),
+        ({**a_release(), "date": None}, "no release date"),
         ({**a_release(), "tender": None, "tag": ["planning"]}, "no tender"),
         ({**a_release(), "buyer": {}}, "no buyer"),
     ],

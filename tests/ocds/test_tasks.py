@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from anchors.models import Contract, Lot
 from ocds.models import ImportRun
 from ocds.tasks import find_a_tender_import_task
-from tests.ocds.test_clients import FakeOpener, recorded
+from tests.ocds.test_clients import BrokenBody, FakeOpener, recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,102 @@ def test_a_page_that_is_not_ocds_fails_the_run_with_the_reason(enabled, monkeypa
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
     assert "not an OCDS release package" in run.error
+
+
+def _page(*releases) -> bytes:
+    return json.dumps({"version": "1.1", "releases": list(releases)}).encode()
+
+
+def test_dates_out_of_range_in_a_page_are_skipped_or_noted_and_the_run_succeeds(
+    enabled, monkeypatch
+):
+    from tests.ocds.test_importer import a_release
+
+    late = a_release(ocid="ocds-h6vhtk-late", id="late-1")
+    late["tender"]["tenderPeriod"] = {"endDate": "9999-12-31T23:59:59-05:00"}
+    early = a_release(ocid="ocds-h6vhtk-early", id="early-1", date="0001-01-01T00:00:00+01:00")
+    award = a_release(
+        ocid="ocds-h6vhtk-award",
+        id="award-1",
+        awards=[{"id": "1", "date": "9999-12-31T23:59:59-05:00", "suppliers": [{"name": "X"}]}],
+    )
+    serve(monkeypatch, _page(late, early, award))
+    with time_machine.travel(NOW, tick=False):
+        outcome = run_task()
+    run = ImportRun.objects.get()
+    assert outcome["status"] == run.status == ImportRun.Status.SUCCEEDED
+    assert (run.created, run.skipped, run.error) == (2, 1, "")
+    assert Contract.objects.get(ocid="ocds-h6vhtk-late").closes_at is None
+    assert not Contract.objects.filter(ocid="ocds-h6vhtk-early").exists()
+
+
+def test_an_unexpected_error_fails_the_run_with_the_error_and_keeps_its_cursor(
+    enabled, monkeypatch
+):
+    from ocds import services
+
+    real = services.ocds_import_releases
+    pages = []
+
+    def crash_on_the_second_page(**kwargs):
+        report = real(**kwargs)  # its writes are rolled back with the page's transaction
+        pages.append(kwargs["source_name"])
+        if len(pages) == 2:
+            raise RuntimeError("disk on fire")
+        return report
+
+    monkeypatch.setattr(services, "ocds_import_releases", crash_on_the_second_page)
+    serve(monkeypatch, recorded(1), recorded(2), recorded(3))
+    with time_machine.travel(NOW, tick=False), pytest.raises(RuntimeError):
+        run_task()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    assert run.error == "Stopped by an unexpected error: RuntimeError: disk on fire"
+    assert run.finished_at is not None
+    # Only the first page counts: the second's writes and cursor were rolled back.
+    assert (run.pages, run.created, run.cursor) == (1, 2, "MjAyNS0wMS0yM1QxMDowMDowMFo=")
+    assert Contract.objects.count() == 2
+
+    # The next run resumes at the page that failed, and finishes the window.
+    monkeypatch.setattr(services, "ocds_import_releases", real)
+    opener = serve(monkeypatch, recorded(2), recorded(3))
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        outcome = run_task()
+    assert opener.params(0)["cursor"] == "MjAyNS0wMS0yM1QxMDowMDowMFo="
+    resumed = ImportRun.objects.get()
+    assert (outcome["status"], resumed.pages, resumed.created) == ("succeeded", 3, 5)
+    assert (resumed.error, resumed.cursor) == ("", "")
+
+
+def test_a_time_limit_mid_page_does_not_move_the_cursor_past_that_page(enabled, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    real_save = ImportRun.save
+
+    def time_runs_out_saving_the_second_page(run, *args, **kwargs):
+        # The page's releases are imported and the run in hand already points past the page
+        # when the limit strikes: none of it may stick.
+        if run.pages == 2 and run.status == ImportRun.Status.RUNNING:
+            raise SoftTimeLimitExceeded()
+        return real_save(run, *args, **kwargs)
+
+    monkeypatch.setattr(ImportRun, "save", time_runs_out_saving_the_second_page)
+    serve(monkeypatch, recorded(1), recorded(2), recorded(3))
+    with time_machine.travel(NOW, tick=False):
+        outcome = run_task()
+    run = ImportRun.objects.get()
+    assert outcome["status"] == run.status == ImportRun.Status.INCOMPLETE
+    assert (run.pages, run.created, run.cursor) == (1, 2, "MjAyNS0wMS0yM1QxMDowMDowMFo=")
+    assert Contract.objects.count() == 2
+
+
+def test_a_connection_reset_mid_answer_fails_the_run_cleanly_and_keeps_the_cursor(
+    enabled, monkeypatch
+):
+    serve(monkeypatch, recorded(1), BrokenBody(ConnectionResetError(104, "reset by peer")))
+    with time_machine.travel(NOW, tick=False):
+        outcome = run_task()
+    run = ImportRun.objects.get()
+    assert outcome["status"] == run.status == ImportRun.Status.FAILED
+    assert run.error.startswith("The connection to Find a Tender failed (ConnectionResetError")
+    assert (run.pages, run.cursor) == (1, "MjAyNS0wMS0yM1QxMDowMDowMFo=")
