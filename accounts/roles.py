@@ -35,8 +35,8 @@ def _has_memberships(user, relation: str) -> bool:
 
 
 def user_roles(user) -> frozenset[Role]:
-    """The roles ``user`` holds now; empty for anonymous or deactivated users."""
-    if not user.is_authenticated or not user.is_active:
+    """The roles ``user`` holds now; empty for no user, anonymous or deactivated users."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     roles = set()
     if user.is_coordinator:

@@ -19,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dates import EARLIEST_YEAR, LATEST_YEAR, within_years
 from core.exceptions import PermissionDenied
 
 PAGINATION_PARAMETERS = ("page", "page_size")
@@ -72,15 +73,21 @@ def parse_query(serializer_class, request, *, paginated: bool = False) -> dict[s
     return serializer.validated_data
 
 
-def parse_body(serializer_class, request, **kwargs) -> dict[str, Any]:
+def parse_body(
+    serializer_class, request, *, reject_unknown: bool = False, **kwargs
+) -> dict[str, Any]:
     """Validate the JSON body (which must be an object) with ``serializer_class``.
 
     Text fields take JSON strings only: DRF would turn ``{"note": 0}`` into ``"0"``, and a
     client that sends a number where the schema says string has a bug it should hear about.
+    ``reject_unknown``: fields the serializer does not take are a 400 naming each (for an
+    update that would otherwise answer 200 having changed nothing).
     """
     if not isinstance(request.data, dict):
         raise exceptions.ParseError("Send a JSON object in the request body.")
     serializer = serializer_class(data=request.data, **kwargs)
+    if reject_unknown:
+        reject_unknown_parameters(request.data, serializer.fields)
     wrong_types = _text_type_errors(serializer.fields, request.data)
     if wrong_types:
         raise exceptions.ValidationError(wrong_types)
@@ -241,14 +248,13 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}, like 2026-03-31."
 
 
 def _within_years(value):
     # Far dates are typing mistakes, and at the ends of the calendar date arithmetic (the day
     # after 9999-12-31) and time zone conversion overflow.
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    if not within_years(value):
         raise serializers.ValidationError(DATE_RANGE_MESSAGE)
     return value
 

@@ -19,7 +19,6 @@ from core.api import (
     paginated_response,
     parse_body,
     parse_query,
-    reject_unknown_parameters,
 )
 from core.pagination import Pagination
 from events import selectors
@@ -234,6 +233,13 @@ class RegistrationListApi(APIView):
         raise ValidationError({"business": ["Choose one of your own businesses."]})
 
 
+def _own_registration(request, pk: int) -> Registration:
+    """One of the user's businesses' registrations; anyone else's is a 404."""
+    return get_or_404(
+        selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
+    )
+
+
 class RegistrationDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -250,9 +256,7 @@ class RegistrationDetailApi(APIView):
 
     @extend_schema(operation_id="registrations_retrieve", responses=RegistrationSerializer)
     def get(self, request, pk: int):
-        registration = get_or_404(
-            selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
-        )
+        registration = _own_registration(request, pk)
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(
@@ -263,12 +267,8 @@ class RegistrationDetailApi(APIView):
         "Only `wanted_tables` can be changed here; cancel and register again for the rest.",
     )
     def patch(self, request, pk: int):
-        registration = get_or_404(
-            selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
-        )
-        if isinstance(request.data, dict):
-            reject_unknown_parameters(request.data, self.UpdateSerializer().fields)
-        data = parse_body(self.UpdateSerializer, request)
+        registration = _own_registration(request, pk)
+        data = parse_body(self.UpdateSerializer, request, reject_unknown=True)
         registration_update_choices(
             user=request.user, registration=registration, wanted_tables=data["wanted_tables"]
         )
@@ -287,8 +287,6 @@ class RegistrationCancelApi(APIView):
         "first business waiting.",
     )
     def post(self, request, pk: int):
-        registration = get_or_404(
-            selectors.registration_get_for_user, NO_REGISTRATION, user=request.user, pk=pk
-        )
+        registration = _own_registration(request, pk)
         registration = registration_cancel(user=request.user, registration=registration)
         return Response(RegistrationSerializer(registration).data)

@@ -70,12 +70,8 @@ CANCELLATION_TAGS = {"tenderCancellation"}
 CATEGORIES = {"goods": "goods", "services": "services", "works": "works"}
 
 
-class ReleaseSkipped(ValueError):
+class ReleaseSkipped(UnusableValue):
     """This release cannot become an opportunity; ``reason`` says why, for the report."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

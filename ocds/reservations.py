@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ocds.values import as_dict, as_list, clean, shown, text
+from ocds.values import UnusableValue, as_dict, as_list, clean, shown, text
 from places.authorities import AREA_ALIASES, COUNTY_AUTHORITIES, county_of, local_authority_name
 
 NONE, SME, VCSE, SME_VCSE = "none", "sme", "vcse", "sme_vcse"
@@ -44,12 +44,8 @@ _AND_NEIGHBOURS = re.compile(
 )
 
 
-class UnrepresentableReservation(ValueError):
+class UnrepresentableReservation(UnusableValue):
     """The notice states a reservation LocalLots cannot enforce; ``reason`` says which."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

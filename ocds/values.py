@@ -17,12 +17,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.dates import EARLIEST_YEAR, LATEST_YEAR, within_years
+
 MAX_AMOUNT = Decimal("999999999999.99")  # what a DecimalField(14, 2) holds
 PENNY = Decimal("0.01")
-# Dates outside these years are publishing errors ("0001-01-01", "9999-12-31"): converting
-# them to UTC or local time overflows, and no contract runs then. The public search accepts
-# the same years.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 # "1,000.00": thousands separated by commas, as people type them into spreadsheets.
 _GROUPED_AMOUNT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
@@ -97,7 +95,7 @@ def moment(value) -> datetime | None:
         in_utc = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
         in_utc = None
-    if in_utc is None or not EARLIEST_YEAR <= in_utc.year <= LATEST_YEAR:
+    if in_utc is None or not within_years(in_utc):
         raise UnusableValue(
             f"{shown(value)} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}"
         ) from None

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from anchors.models import Contract, Institution, Lot, LotCpv, Question
 from anchors.selectors import lot_questions_for_officer
+from core.dates import EARLIEST_YEAR, LATEST_YEAR, within_years
 from places.models import NamedArea, NamedAreaDistrict
 from sectors import cpv
 from suppliers.models import Business
@@ -95,8 +96,10 @@ def _date_filter(*, method: str, label: str, hint: str) -> django_filters.DateFi
 
 def _sensible_year(value) -> None:
     """Closing dates from 1900 to 2999: beyond that the date arithmetic overflows."""
-    if not 1900 <= value.year <= 2999:
-        raise forms.ValidationError("Enter a date between the years 1900 and 2999.")
+    if not within_years(value):
+        raise forms.ValidationError(
+            f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+        )
 
 
 def _value_filter(*, lookup: str, label: str, which: str) -> django_filters.NumberFilter:

@@ -22,10 +22,6 @@ from events import notifications
 from events.models import BuyerTable, Event
 from events.services.common import ensure_changeable, ensure_coordinator, lock_event
 from events.services.registrations import promote_from_waitlist
-from events.services.reminders import (  # noqa: F401 (their home before reminders.py)
-    event_reminders_send,
-    events_due_reminder_ids,
-)
 from places.areas import EAST_BIRMINGHAM_SLUG
 from places.models import NamedArea
 from sectors.models import CpvCode

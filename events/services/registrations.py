@@ -19,7 +19,7 @@ from events import notifications
 from events.models import BuyerTable, Event, Invitation, Registration
 from events.services.common import lock_event, registration_closed_message
 from suppliers.models import Business, BusinessMember
-from suppliers.permissions import is_coordinator
+from suppliers.permissions import is_coordinator, member_role
 
 
 def _queue(emails: list[dict]) -> int:
@@ -46,14 +46,7 @@ def _ensure_member(user, business: Business | None) -> Business:
 
 def _ensure_can_act_for(user, registration: Registration, action: str) -> None:
     """An active member of the registered business, or an active network coordinator."""
-    if is_coordinator(user):
-        return
-    if (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and BusinessMember.objects.filter(user=user, business_id=registration.business_id).exists()
-    ):
+    if is_coordinator(user) or member_role(user, registration.business) is not None:
         return
     raise PermissionDenied(
         f"Only members of {registration.business.name} or a network coordinator can {action}."
