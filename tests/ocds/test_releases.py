@@ -83,6 +83,7 @@ def a_contract_in_every_state() -> list[Contract]:
 # --- Validity -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_every_release_and_the_package_validate_against_the_schema_with_the_lots_extension():
     contracts = a_contract_in_every_state()
     published = export()
@@ -97,6 +98,7 @@ def test_every_release_and_the_package_validate_against_the_schema_with_the_lots
     assert errors == []
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_the_validator_rejects_broken_releases_so_the_validity_tests_can_fail():
     release = release_of(published_contract())
     validator = schema.release_validator()
@@ -122,6 +124,7 @@ def test_the_validator_rejects_broken_releases_so_the_validity_tests_can_fail():
     assert not validator.is_valid(string_value)
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_the_package_validator_checks_each_release_against_the_merged_schema():
     release = release_of(published_contract())
     release["tender"]["lots"][0]["status"] = "open"
@@ -129,6 +132,7 @@ def test_the_package_validator_checks_each_release_against_the_merged_schema():
     assert not schema.release_package_validator().is_valid(package)
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_the_merged_schema_is_the_core_release_schema_patched_with_the_lots_extension():
     merged = schema.release_schema()
     tender = merged["definitions"]["Tender"]["properties"]
@@ -153,6 +157,7 @@ def test_json_merge_patch_follows_rfc_7386():
 # --- Content --------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_the_ocid_is_the_prefix_setting_and_the_contract_id(settings):
     contract = published_contract()
     assert release_of(contract)["ocid"] == f"ocds-locallots-{contract.pk}"
@@ -295,6 +300,7 @@ def test_above_threshold_lots_are_suitable_only_for_the_groups_they_are_reserved
     assert tender["suitability"] == {"sme": False, "vcse": False}
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_awards_name_their_suppliers_as_parties_with_scale_and_vcse():
     contract = published_contract(values=("30000", "20000", "10000"))
     first, second, third = contract.lots.order_by("number")
@@ -367,6 +373,7 @@ def test_a_partly_awarded_contract_is_still_active():
     assert [lot["status"] for lot in release["tender"]["lots"]] == ["complete", "active"]
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_a_cancelled_contract_is_a_tender_cancellation():
     contract = cancel_lot(open_lot()).contract
     release = release_of(contract)
@@ -377,6 +384,7 @@ def test_a_cancelled_contract_is_a_tender_cancellation():
     assert_valid(release)
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_an_amended_contract_is_a_tender_amendment_with_the_reason():
     contract = open_lot().contract
     officer = officer_of(contract.institution)
@@ -438,6 +446,7 @@ def test_since_keeps_only_contracts_changed_at_or_after_it():
     assert set(export(since=start - timedelta(days=20))) == {old.pk, awarded_later.pk, recent.pk}
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_a_lot_without_a_value_is_published_without_one():
     lot = open_lot()
     Lot.objects.filter(pk=lot.pk).update(value=None)

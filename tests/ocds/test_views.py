@@ -24,6 +24,7 @@ def test_the_feed_lives_at_the_documented_address():
     assert reverse("ocds:releases") == URL
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_anyone_gets_a_valid_release_package_of_the_published_contracts(client, settings):
     settings.SITE_URL = "https://locallots.example"
     contracts = a_contract_in_every_state()
@@ -94,6 +95,7 @@ def test_the_feed_uses_a_fixed_number_of_queries(count, client, django_assert_nu
     assert len(response.json()["releases"]) == 2 * count + 2
 
 
+@pytest.mark.usefixtures("ocds_schema")
 def test_since_filters_by_the_last_change(client):
     start = timezone.now()
     with time_machine.travel(start - timedelta(days=10), tick=False):
