@@ -13,7 +13,7 @@ from accounts.forms import LoginForm, PasswordResetForm, SignUpForm
 from accounts.roles import user_roles
 from accounts.services import user_create, user_send_verification, user_verify_email
 from core.exceptions import ApplicationError
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 
 
 def signup(request):

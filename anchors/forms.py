@@ -1,7 +1,7 @@
 """Forms for the buyer workspace. They read what officers type; the rules live in the services.
 
 Field names are the services' keyword arguments (and the keys of their ``ValidationError``s),
-so a view passes ``cleaned_data`` through and ``core.forms.apply_service_errors`` puts each
+so a view passes ``cleaned_data`` through and ``core.web.apply_service_errors`` puts each
 refusal next to the field it is about.
 """
 

@@ -7,11 +7,11 @@ services can refuse with a message an officer understands. Figures are dated set
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
-PENNY = Decimal("0.01")
+from core.money import money, with_vat
 
 
 @dataclass(frozen=True)
@@ -21,25 +21,11 @@ class Breach:
     message: str
 
 
-VALUE_NOT_PUBLISHED = "Not published"
-
-
-def money(value: Decimal | None) -> str:
-    """£40,000 or £40,000.50; an imported notice may publish no value at all."""
-    if value is None:
-        return VALUE_NOT_PUBLISHED
-    return f"£{value:,.2f}".replace(".00", "")
-
-
 def vat_inclusive(value: Decimal | None, *, vat_exempt: bool) -> Decimal | None:
     """UK thresholds are VAT-inclusive (PA23 Sch. 3): add VAT unless the supply is exempt.
 
     ``None`` (an imported notice without a value) stays ``None``."""
-    if value is None:
-        return None
-    if vat_exempt:
-        return Decimal(value)
-    return (Decimal(value) * (1 + Decimal(settings.VAT_RATE))).quantize(PENNY, ROUND_HALF_UP)
+    return with_vat(value, vat_exempt=vat_exempt, rate=settings.VAT_RATE)
 
 
 def _dated(entries: list[dict], on: date) -> dict:

@@ -33,8 +33,8 @@ from anchors.forms import (
 from anchors.models import Contract, Lot
 from anchors.permissions import ensure_officer_of
 from core.exceptions import ApplicationError, PermissionDenied
-from core.forms import apply_service_errors
 from core.templatetags.govuk import error_anchor
+from core.web import apply_service_errors
 from places.models import NamedArea
 
 SERVICE_ERRORS = (ApplicationError, ValidationError)

@@ -41,12 +41,15 @@ def bad_request(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
+    """The 403 page. A refusal that says why (a ``core.exceptions.PermissionDenied`` from a
+    service or a ``PermissionDenied("...")`` raised with a reason) shows its reason."""
+    reason = getattr(exception, "message", None) or (str(exception) if exception else "")
     return _error_page(
         request,
         403,
         "You cannot see this page",
-        "Your account does not have access to this page.",
-        api_message="You do not have permission to perform this action.",
+        reason or "Your account does not have access to this page.",
+        api_message=reason or "You do not have permission to perform this action.",
     )
 
 

@@ -2,7 +2,7 @@
 rules (who may act, which transitions are allowed, what fits the schedule) live in the services.
 
 Field names are the services' keyword arguments (and the keys of their ``ValidationError``s),
-so a view passes ``cleaned_data`` through and ``core.forms.apply_service_errors`` puts each
+so a view passes ``cleaned_data`` through and ``core.web.apply_service_errors`` puts each
 refusal next to the field it is about. The business pages' forms are in ``forms_public.py``.
 
 Dates and times are single ``datetime-local`` inputs: browsers that support them show a picker,

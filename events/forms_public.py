@@ -2,7 +2,7 @@
 
 They parse input only: the registration services hold the rules (deadline, capacity, one
 registration per business, which tables belong to the event) and their refusals come back
-through ``core.forms.apply_service_errors``.
+through ``core.web.apply_service_errors``.
 """
 
 from django import forms

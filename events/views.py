@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from anchors.models import Lot
 from core.exceptions import ApplicationError, PermissionDenied
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from events import exports, reports, selectors
 from events.forms_public import ChoicesForm, RegistrationForm
 from events.models import Event, Registration

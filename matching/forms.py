@@ -1,6 +1,6 @@
 """Forms for the matching pages. They parse input only; the services hold the rules (the note's
 length, who may register, what a reservation allows) and their refusals come back through
-``core.forms.apply_service_errors``."""
+``core.web.apply_service_errors``."""
 
 from django import forms
 

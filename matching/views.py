@@ -22,7 +22,7 @@ from anchors.models import Lot
 from anchors.permissions import membership_of
 from anchors.selectors import institutions_for_user, lot_questions_for_officer
 from core.exceptions import ApplicationError
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from matching import selectors, services
 from matching.forms import AlertPreferencesForm, DecisionForm, InterestForm
 from matching.models import Interest, Match

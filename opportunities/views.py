@@ -24,7 +24,7 @@ from anchors.permissions import membership_of
 from anchors.selectors import lot_questions_public, question_get_for_officer
 from anchors.services import question_answer, question_ask
 from core.exceptions import ApplicationError, PermissionDenied
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from matching.selectors import matches_for_user
 from ocds import presenters as imported
 from opportunities import presenters, selectors

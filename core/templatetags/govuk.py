@@ -106,8 +106,9 @@ def govuk_field(field: forms.BoundField, label_size: str = "", width: str = "", 
     }
 
 
-@register.inclusion_tag("includes/_form_errors.html")
-def govuk_error_summary(*forms_with_errors):
+def error_summary(*forms_with_errors) -> list[dict]:
+    """The error summary's entries (``message``, ``anchor``) for several forms, a formset's
+    forms included; unbound forms and ``None`` add nothing."""
     errors = []
     for form in forms_with_errors:
         if form is None or not form.is_bound:
@@ -117,7 +118,12 @@ def govuk_error_summary(*forms_with_errors):
         for field in form:
             for error in field.errors:
                 errors.append({"message": error, "anchor": error_anchor(field)})
-    return {"errors": errors}
+    return errors
+
+
+@register.inclusion_tag("includes/_form_errors.html")
+def govuk_error_summary(*forms_with_errors):
+    return {"errors": error_summary(*forms_with_errors)}
 
 
 @register.simple_tag

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from anchors.rules import money
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from events import reports, selectors
 from events.forms import (
     CancelEventForm,

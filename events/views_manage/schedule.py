@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from events import selectors
 from events.forms import (
     MeetingMoveForm,

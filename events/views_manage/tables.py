@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.roles import Role, user_has_role
 from anchors.permissions import membership_of
-from core.forms import apply_service_errors
+from core.web import apply_service_errors
 from events import exports, reports
 from events.forms import (
     BuyerTableForm,
