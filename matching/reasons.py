@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.money import money as core_money
 from matching import engine
 
 SIZE_WORDS = {
@@ -31,12 +32,8 @@ class Explanation:
 
 
 def money(value: float) -> str:
-    """£40,000, or £40,000.50 when there are pennies."""
-    if value is None or math.isnan(value):
-        return "an unknown amount"
-    if abs(value - round(value)) < 0.005:
-        return f"£{round(value):,}"
-    return f"£{value:,.2f}"
+    """£40,000, or £40,000.50 when there are pennies (``core.money``, plain Python too)."""
+    return core_money(value, missing="an unknown amount")
 
 
 def _code(value: int) -> str:

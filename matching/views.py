@@ -1,84 +1,46 @@
 """Pages for matches and interest: a business's matches and interests, an officer's lots.
 
-Thin views: parse input, call one selector or service, shape the context. Rows the user may not
-see are 404 (the selectors do not find them); a service's refusal is shown on the page.
+Thin views: parse input, call one selector or service, shape the context. Access, refusals,
+money and status tags follow ``core.web``: rows the user may not see are 404, a service's
+refusal is shown on the page.
 """
 
 from __future__ import annotations
 
-from functools import wraps
 from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anchors import rules
 from anchors.models import Lot
 from anchors.permissions import membership_of
-from anchors.selectors import institutions_for_user, lot_questions_for_officer
+from anchors.selectors import lot_questions_for_officer
+from anchors.web import officer_required
 from core.exceptions import ApplicationError
-from core.web import apply_service_errors
+from core.web import (
+    SERVICE_ERRORS,
+    apply_service_errors,
+    error_text,
+    get_or_404,
+    money,
+    money_both,
+)
 from matching import selectors, services
 from matching.forms import AlertPreferencesForm, DecisionForm, InterestForm
 from matching.models import Interest, Match
 from matching.notifications import unsubscribe_user_id
 from suppliers.models import Business
-from suppliers.selectors import businesses_of_member
+from suppliers.web import business_member_required
 
-SERVICE_ERRORS = (ApplicationError, ValidationError)
 COMPONENTS = (
     ("Sector", "sector_score", "WEIGHT_SECTOR"),
     ("Location", "location_score", "WEIGHT_LOCATION"),
     ("Capacity fit", "capacity_score", "WEIGHT_CAPACITY"),
     ("Inclusion", "inclusion_score", "WEIGHT_INCLUSION"),
 )
-
-
-def _get_or_404(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except (Match.DoesNotExist, Interest.DoesNotExist, Lot.DoesNotExist) as exc:
-        raise Http404("Not found.") from exc
-
-
-def business_member_required(view):
-    """Signed in and a member of at least one business; the businesses go to the view."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        businesses = list(businesses_of_member(user=request.user))
-        if not businesses:
-            return render(request, "matching/no_business.html", status=403)
-        return view(request, *args, businesses=businesses, **kwargs)
-
-    return wrapper
-
-
-def officer_required(view):
-    """Signed in, and an officer of an institution (or a coordinator, who reads everything)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not institutions_for_user(user=request.user).exists():
-            return render(request, "matching/no_institution.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def money_both(value, *, vat_exempt: bool) -> str:
-    """£40,000 excluding VAT (£48,000 including VAT): the app shows both (DESIGN section 3)."""
-    if vat_exempt:
-        return f"{rules.money(value)} (exempt from VAT)"
-    gross = rules.vat_inclusive(value, vat_exempt=False)
-    return f"{rules.money(value)} excluding VAT ({rules.money(gross)} including VAT)"
 
 
 def lot_summary(lot: Lot) -> dict:
@@ -127,27 +89,20 @@ def my_matches(request, *, businesses):
 
 
 TOP_REASONS = 3  # how many of a match's reasons "My matches" shows in the list
-STATUS_TAGS = {  # GOV.UK tag colours for an interest's status; the tag always has its words
-    Interest.Status.REGISTERED: "govuk-tag--blue",
-    Interest.Status.SHORTLISTED: "govuk-tag--green",
-    Interest.Status.DECLINED: "govuk-tag--red",
-    Interest.Status.WITHDRAWN: "govuk-tag--grey",
-}
 
 
 def _match_row(match: Match) -> dict:
     return {
         "match": match,
-        "value": rules.money(match.lot.value),
+        "value": money(match.lot.value),
         "interest": _status_label(match.interest_status),
-        "interest_tag": STATUS_TAGS.get(match.interest_status, ""),
         "reasons": match.reasons[:TOP_REASONS],
     }
 
 
 @business_member_required
 def match_detail(request, pk: int, *, businesses):
-    match = _get_or_404(selectors.match_get_for_user, user=request.user, match_id=pk)
+    match = get_or_404(selectors.match_get_for_user, user=request.user, match_id=pk)
     weights = settings.MATCHING
     interest = match.interest
     can_register = match.lot_is_open and (
@@ -168,7 +123,6 @@ def match_detail(request, pk: int, *, businesses):
         "certifications": list(match.lot.required_certifications.all()),
         "interest": interest,
         "interest_status": _status_label(interest.status) if interest else "",
-        "interest_tag": STATUS_TAGS.get(interest.status, "") if interest else "",
         "interest_current": interest is not None and interest.status != Interest.Status.WITHDRAWN,
         "form": form,
         "awarded": hasattr(match.lot, "award"),
@@ -176,18 +130,14 @@ def match_detail(request, pk: int, *, businesses):
     return render(request, "matching/match_detail.html", context)
 
 
-def _queryset_of(businesses):
-    return Business.objects.filter(pk__in=[b.pk for b in businesses]).order_by("name", "pk")
-
-
 @business_member_required
 @require_POST
 def match_dismiss(request, pk: int, *, businesses):
-    match = _get_or_404(selectors.match_get_for_user, user=request.user, match_id=pk)
+    match = get_or_404(selectors.match_get_for_user, user=request.user, match_id=pk)
     try:
         services.match_dismiss(actor=request.user, match=match)
     except SERVICE_ERRORS as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -197,19 +147,13 @@ def match_dismiss(request, pk: int, *, businesses):
     return redirect("matching:my_matches")
 
 
-def _message(exc) -> str:
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    return " ".join(exc.messages)
-
-
 @business_member_required
 @require_http_methods(["GET", "POST"])
 def interest_register(request, lot_id: int, *, businesses):
-    lot = _get_or_404(selectors.lot_for_interest, lot_id=lot_id)
+    lot = get_or_404(selectors.lot_for_interest, lot_id=lot_id)
     form = InterestForm(
         request.POST if request.method == "POST" else None,
-        businesses=_queryset_of(businesses),
+        businesses=businesses,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +198,6 @@ def _interest_context(lot: Lot, businesses, form) -> dict:
                 "warnings": warnings,
                 "interest": interest,
                 "interest_status": _status_label(interest.status) if interest else "",
-                "interest_tag": STATUS_TAGS.get(interest.status, "") if interest else "",
                 "may_register": lot.is_open and undecided and not refusal,
             }
         )
@@ -272,8 +215,6 @@ def my_interests(request, *, businesses):
     interests = [
         {
             "interest": interest,
-            "status": interest.get_status_display(),
-            "status_tag": STATUS_TAGS.get(interest.status, ""),
             "register_again": interest.lot_is_open and interest.status == Interest.Status.WITHDRAWN,
         }
         for interest in selectors.interests_for_user(user=request.user)
@@ -288,11 +229,11 @@ def my_interests(request, *, businesses):
 @business_member_required
 @require_POST
 def interest_withdraw(request, pk: int, *, businesses):
-    interest = _get_or_404(selectors.interest_get_for_user, user=request.user, interest_id=pk)
+    interest = get_or_404(selectors.interest_get_for_user, user=request.user, interest_id=pk)
     try:
         services.interest_withdraw(actor=request.user, interest=interest)
     except SERVICE_ERRORS as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"You have withdrawn your interest in “{interest.lot.title}”.")
     return redirect("matching:my_interests")
@@ -310,15 +251,18 @@ def officer_lots(request):
     return render(request, "matching/officer_lots.html", {"lots": lots})
 
 
-def _lot_status(lot: Lot) -> str:
-    if hasattr(lot, "award"):
-        return "Awarded"
-    return "Open" if lot.is_open else "Closed"
+LOT_STATUS_LABELS = {"open": "Open", "closed": "Closed", "awarded": "Awarded"}
+
+
+def _lot_status(lot: Lot) -> dict:
+    """The lot's status (a ``lot`` kind of ``core.web.STATUS_TAGS``) and its words."""
+    value = "awarded" if hasattr(lot, "award") else "open" if lot.is_open else "closed"
+    return {"value": value, "label": LOT_STATUS_LABELS[value]}
 
 
 @officer_required
 def officer_lot_detail(request, lot_id: int):
-    lot = _get_or_404(selectors.lot_get_for_officer, user=request.user, lot_id=lot_id)
+    lot = get_or_404(selectors.lot_get_for_officer, user=request.user, lot_id=lot_id)
     return _render_officer_lot(request, lot, failed=None)
 
 
@@ -332,7 +276,6 @@ def _render_officer_lot(request, lot: Lot, *, failed: DecisionForm | None):
         interests.append(
             {
                 "interest": interest,
-                "status": interest.get_status_display(),
                 "form": (form or DecisionForm(prefix=prefix))
                 if can_decide and interest.status != Interest.Status.WITHDRAWN
                 else None,
@@ -346,20 +289,13 @@ def _render_officer_lot(request, lot: Lot, *, failed: DecisionForm | None):
     context = {
         **lot_summary(lot),
         "status": _lot_status(lot),
-        "status_tag": {"Awarded": "govuk-tag--blue", "Open": "govuk-tag--green"}.get(
-            _lot_status(lot), "govuk-tag--yellow"
-        ),
-        "value_excl": rules.money(lot.value),
-        "value_incl": rules.money(
-            rules.vat_inclusive(lot.value, vat_exempt=lot.contract.vat_exempt)
-        ),
         "target": lot.target_area.name if lot.target_area_id else ", ".join(lot.target_districts),
         "codes": [link.cpv_code for link in lot.cpv_links.all()],
         "interests": interests,
         "matches": matches,
         "can_decide": can_decide,
         "award": award,
-        "award_value": rules.money(award.value) if award else "",
+        "award_value": money(award.value) if award else "",
         # Questions are the institution's officers' to read and answer; a coordinator reads on.
         "questions": lot_questions_for_officer(user=request.user, lot=lot) if can_decide else None,
         "form": failed,  # the error summary shows the failed form's errors
@@ -370,7 +306,7 @@ def _render_officer_lot(request, lot: Lot, *, failed: DecisionForm | None):
 @officer_required
 @require_POST
 def interest_decide(request, lot_id: int, pk: int):
-    interest = _get_or_404(
+    interest = get_or_404(
         selectors.interest_get_for_officer, user=request.user, lot_id=lot_id, interest_id=pk
     )
     form = DecisionForm(request.POST, prefix=f"interest-{interest.pk}")
@@ -392,7 +328,7 @@ def interest_decide(request, lot_id: int, pk: int):
                 request, f"You have {verb} {decided.business.name}. We have emailed them."
             )
             return redirect("matching:officer_lot_detail", lot_id=lot_id)
-    lot = _get_or_404(selectors.lot_get_for_officer, user=request.user, lot_id=lot_id)
+    lot = get_or_404(selectors.lot_get_for_officer, user=request.user, lot_id=lot_id)
     return _render_officer_lot(request, lot, failed=form)
 
 
