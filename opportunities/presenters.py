@@ -1,13 +1,13 @@
-"""Words the public pages say about a lot: its value with and without VAT, where it is, and
-its reservation in plain English. Pure functions of a fetched lot (no queries beyond what
+"""Words the public pages say about a lot: where it is and its reservation in plain English
+(its value with and without VAT is ``core.web.money_both``). Pure functions of a fetched lot (no queries beyond what
 ``opportunities.selectors.opportunity_get`` and ``opportunity_search`` load)."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from anchors import rules
 from anchors.models import Lot
+from core.web import money
 from matching.inputs import REGIME_SHORT_NAMES
 from suppliers.sizes import SME_STAFF_BELOW
 
@@ -35,17 +35,6 @@ SHORT_TAGS = {
     Lot.SupplierReservation.VCSE: "Reserved for VCSEs",
     Lot.SupplierReservation.SME_VCSE: "Reserved for SMEs and VCSEs",
 }
-
-
-def value_excluding_vat(lot: Lot) -> str:
-    return rules.money(lot.value)
-
-
-def value_including_vat(lot: Lot) -> str:
-    """The value with VAT added, or a note that the supply is exempt from VAT."""
-    if lot.contract.vat_exempt:
-        return f"{rules.money(lot.value)} (exempt from VAT)"
-    return rules.money(rules.vat_inclusive(lot.value, vat_exempt=False))
 
 
 def location_place(lot: Lot) -> str:
@@ -124,7 +113,7 @@ def result_row(lot: Lot) -> dict:
         "lot": lot,
         "contract": lot.contract,
         "institution": lot.contract.institution,
-        "value": value_excluding_vat(lot),
+        "value": money(lot.value),
         "closes_at": lot.contract.closes_at,
         "target": target_words(lot),
         "delivery": delivery_words(lot),

@@ -1,45 +1,32 @@
 """Public pages (home, search, opportunity detail) and clarification questions.
 
-Thin views: parse input, call a selector or service, shape the context. Lots the public may not
-see (drafts, cancelled contracts) are 404; so are another institution's questions.
+Thin views: parse input, call a selector or service, shape the context. Access and refusals
+follow ``core.web``: lots the public may not see (drafts, cancelled contracts) are 404, and so
+are another institution's questions.
 """
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anchors import rules
-from anchors.models import Lot, Question
+from anchors.models import Lot
 from anchors.permissions import membership_of
 from anchors.selectors import lot_questions_public, question_get_for_officer
 from anchors.services import question_answer, question_ask
-from core.exceptions import ApplicationError, PermissionDenied
-from core.web import apply_service_errors
+from core.web import SERVICE_ERRORS, apply_service_errors, get_or_404, money, money_both
 from matching.selectors import matches_for_user
 from ocds import presenters as imported
 from opportunities import presenters, selectors
 from opportunities.forms import AnswerForm, QuestionForm
 from suppliers.selectors import businesses_of_member
-
-SERVICE_ERRORS = (ApplicationError, ValidationError)
-NOT_FOUND = (Lot.DoesNotExist, Question.DoesNotExist, PermissionDenied)
-
-
-def _get_or_404(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except NOT_FOUND as exc:
-        raise Http404("Not found.") from exc
+from suppliers.web import business_member_required
 
 
 def home(request):
@@ -47,7 +34,7 @@ def home(request):
     context = {
         "figures": figures,
         "open_lots": f"{figures.open_lots:,}",
-        "open_value": rules.money(figures.open_value),
+        "open_value": money(figures.open_value),
         "hyper_local_lots": f"{figures.hyper_local_lots:,}",
         "businesses": f"{figures.businesses:,}",
         "latest": [_result_row(lot) for lot in figures.latest_hyper_local],
@@ -78,7 +65,7 @@ def _count_text(count: int) -> str:
 
 
 def detail(request, lot_id: int):
-    lot = _get_or_404(selectors.opportunity_get, lot_id=lot_id)
+    lot = get_or_404(selectors.opportunity_get, lot_id=lot_id)
     return _render_detail(request, lot, question_form=None)
 
 
@@ -94,8 +81,7 @@ def _render_detail(request, lot: Lot, *, question_form: QuestionForm | None):
         "lot": lot,
         "contract": lot.contract,
         "institution": lot.contract.institution,
-        "value_excl": presenters.value_excluding_vat(lot),
-        "value_incl": presenters.value_including_vat(lot),
+        "value": money_both(lot.value, vat_exempt=lot.contract.vat_exempt),
         "delivery": imported.delivery_words(lot, presenters.delivery_words(lot)),
         "source": imported.source(lot),
         "suitability": imported.suitability_labels(lot),
@@ -115,24 +101,10 @@ def _render_detail(request, lot: Lot, *, question_form: QuestionForm | None):
     return render(request, "opportunities/detail.html", context)
 
 
-def business_member_required(view):
-    """Signed in and a member of at least one business; the businesses go to the view."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        businesses = list(businesses_of_member(user=request.user))
-        if not businesses:
-            return render(request, "opportunities/no_business.html", status=403)
-        return view(request, *args, businesses=businesses, **kwargs)
-
-    return wrapper
-
-
 @require_POST
 @business_member_required
 def ask(request, lot_id: int, *, businesses):
-    lot = _get_or_404(selectors.opportunity_get, lot_id=lot_id)
+    lot = get_or_404(selectors.opportunity_get, lot_id=lot_id)
     form = QuestionForm(request.POST, businesses=businesses)
     if form.is_valid():
         try:
@@ -144,8 +116,6 @@ def ask(request, lot_id: int, *, businesses):
             )
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404("Not found.") from exc
         else:
             messages.success(
                 request,
@@ -161,7 +131,7 @@ def ask(request, lot_id: int, *, businesses):
 
 @login_required
 def officer_questions(request, lot_id: int):
-    lot, questions = _get_or_404(selectors.officer_lot_questions, user=request.user, lot_id=lot_id)
+    lot, questions = get_or_404(selectors.officer_lot_questions, user=request.user, lot_id=lot_id)
     return render(
         request, "opportunities/officer_questions.html", {"lot": lot, "questions": questions}
     )
@@ -170,7 +140,7 @@ def officer_questions(request, lot_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer(request, pk: int):
-    question = _get_or_404(question_get_for_officer, user=request.user, question_id=pk)
+    question = get_or_404(question_get_for_officer, user=request.user, question_id=pk)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         initial={"answer": question.answer},
@@ -182,8 +152,6 @@ def answer(request, pk: int):
             )
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404("Not found.") from exc
         else:
             messages.success(
                 request,
