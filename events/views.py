@@ -1,54 +1,37 @@
 """Public and business pages of Meet the Buyer events: the list, an event, registering (from the
 event page or an invitation's RSVP link), a business's registrations, their schedules and files.
 
-Thin views: parse input, call one selector or service, shape the context. A registration the
-user may not see is a 404 (the selector does not find it for them); a service's refusal is shown
-on the page in a GOV.UK error summary.
+Thin views: parse input, call one selector or service, shape the context. Access and refusals
+follow ``core.web``: a registration the user may not see is a 404 (the selector does not find it
+for them); a service's refusal is shown on the page in a GOV.UK error summary.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from anchors.models import Lot
-from core.exceptions import ApplicationError, PermissionDenied
-from core.web import apply_service_errors
+from core.web import SERVICE_ERRORS, apply_service_errors, error_text, get_or_404
 from events import exports, reports, selectors
 from events.forms_public import ChoicesForm, RegistrationForm
 from events.models import Event, Registration
 from events.services import invitations as invitation_services
 from events.services import registrations as registration_services
 from suppliers.selectors import businesses_of_member
+from suppliers.web import business_member_required
 
-SERVICE_ERRORS = (ApplicationError, ValidationError)
 EVENTS_PAGE_SIZE = 10
-
-EVENT_TAGS = {  # GOV.UK tag colours; the tag always carries its words
-    Event.Status.DRAFT: "govuk-tag--yellow",
-    Event.Status.OPEN: "govuk-tag--green",
-    Event.Status.CLOSED: "govuk-tag--grey",
-    Event.Status.FINISHED: "govuk-tag--grey",
-    Event.Status.CANCELLED: "govuk-tag--red",
-}
-REGISTRATION_TAGS = {
-    Registration.Status.CONFIRMED: "govuk-tag--green",
-    Registration.Status.WAITLISTED: "govuk-tag--yellow",
-    Registration.Status.CANCELLED: "govuk-tag--grey",
-}
 
 
 # Presentation helpers -----------------------------------------------------------------------
@@ -105,7 +88,6 @@ def event_summary(event: Event, now: datetime | None = None) -> dict:
         "online": event.is_online,
         "status": status,
         "status_label": Event.Status(status).label,
-        "status_tag": EVENT_TAGS[status],
         "is_open": status == Event.Status.OPEN,
         "places_left": left,
         "waitlist_only": left == 0,
@@ -132,7 +114,6 @@ def registration_row(registration: Registration) -> dict:
         "business": registration.business,
         "when": when_words(registration.event),
         "standing": registration.get_status_display(),
-        "standing_tag": REGISTRATION_TAGS[registration.status],
     }
 
 
@@ -144,36 +125,12 @@ def _manage_url(user) -> str:
 # Access helpers -----------------------------------------------------------------------------
 
 
-def business_member_required(view):
-    """Signed in and a member of at least one business; the businesses go to the view."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        businesses = businesses_of_member(user=request.user)
-        if not businesses.exists():
-            return render(request, "events/no_business.html", status=403)
-        return view(request, *args, businesses=businesses, **kwargs)
-
-    return wrapper
-
-
 def _event_or_404(pk: int) -> Event:
-    try:
-        return selectors.event_get_public(pk=pk)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
+    return get_or_404(selectors.event_get_public, pk=pk)
 
 
 def _registration_or_404(user, pk: int) -> Registration:
-    try:
-        return selectors.registration_get_for_user(user=user, pk=pk)
-    except (Registration.DoesNotExist, PermissionDenied) as exc:
-        raise Http404("No such registration.") from exc
-
-
-def _message(exc) -> str:
-    return exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+    return get_or_404(selectors.registration_get_for_user, user=user, pk=pk)
 
 
 # Public pages -------------------------------------------------------------------------------
@@ -267,8 +224,6 @@ def register(request, pk: int, *, businesses):
                 attendee_email=data["attendee_email"],
                 accessibility_needs=data["accessibility_needs"],
             )
-        except PermissionDenied as exc:  # the services own who may act: a 403
-            raise Forbidden(exc.message) from exc
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
         else:
@@ -315,7 +270,7 @@ def rsvp(request, token: str):
         try:
             invitation_services.invitation_decline(invitation=invitation)
         except SERVICE_ERRORS as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
@@ -403,8 +358,6 @@ def registration_choices(request, pk: int):
                 registration=registration,
                 wanted_tables=list(form.cleaned_data["wanted_tables"]),
             )
-        except PermissionDenied as exc:  # the services own who may act: a 403
-            raise Forbidden(exc.message) from exc
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
         else:
@@ -427,10 +380,8 @@ def registration_cancel(request, pk: int):
     if request.method == "POST":
         try:
             registration_services.registration_cancel(user=request.user, registration=registration)
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except SERVICE_ERRORS as exc:
-            error = _message(exc)
+            error = error_text(exc)
         else:
             messages.success(
                 request,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from anchors.rules import money
-from core.web import apply_service_errors
+from accounts.web import coordinator_required
+from core.web import SERVICE_ERRORS, apply_service_errors, money, service_errors
 from events import reports, selectors
 from events.forms import (
     CancelEventForm,
@@ -24,12 +24,7 @@ from events.forms import (
 from events.models import Event, Invitation
 from events.services import events as event_services
 from events.views_manage.common import (
-    SERVICE_ERRORS,
-    call_service,
-    coordinator_required,
     event_or_404,
-    service_errors,
-    status_tag,
 )
 
 EVENTS_PER_PAGE = 20
@@ -43,7 +38,7 @@ def event_list(request):
     rows = [
         {
             "event": event,
-            "status": status_tag(event),
+            "status": event.status,
             "confirmed": event.confirmed_count,
             "waitlisted": event.waitlisted_count,
         }
@@ -58,9 +53,7 @@ def event_create(request):
     form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = call_service(
-                event_services.event_create, user=request.user, **form.service_kwargs()
-            )
+            event = event_services.event_create(user=request.user, **form.service_kwargs())
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
         else:
@@ -80,8 +73,7 @@ def event_edit(request, pk: int):
     form = EventForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            call_service(
-                event_services.event_update,
+            event_services.event_update(
                 user=request.user,
                 event=event,
                 **form.service_kwargs(),
@@ -113,7 +105,7 @@ def _render_overview(request, event: Event, *, errors=None):
     status = event.status
     context = {
         "event": event,
-        "status": status_tag(event),
+        "status": status,
         "errors": errors or [],
         "counts": counts,
         "stats": _overview_stats(event, counts),
@@ -214,7 +206,7 @@ def _next_steps(event: Event, status: str, counts: dict) -> list[dict]:
 def event_publish(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        call_service(event_services.event_publish, user=request.user, event=event)
+        event_services.event_publish(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_overview(request, event_or_404(request, pk), errors=service_errors(exc))
     messages.success(request, f"You have published “{event.title}”. Businesses can now register.")
@@ -226,7 +218,7 @@ def event_publish(request, pk: int):
 def event_close_registration(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        call_service(event_services.event_close_registration, user=request.user, event=event)
+        event_services.event_close_registration(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_overview(request, event_or_404(request, pk), errors=service_errors(exc))
     messages.success(
@@ -242,8 +234,7 @@ def event_cancel(request, pk: int):
     form = CancelEventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            call_service(
-                event_services.event_cancel,
+            event_services.event_cancel(
                 user=request.user,
                 event=event,
                 reason=form.cleaned_data["reason"],

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.web import apply_service_errors
+from accounts.web import coordinator_required
+from core.web import SERVICE_ERRORS, apply_service_errors, service_errors
 from events import exports, selectors
 from events.forms import (
     BusinessSearchForm,
@@ -18,23 +19,13 @@ from events.models import Event, Invitation
 from events.services import invitations as invitation_services
 from events.views_manage.common import (
     CSV,
-    SERVICE_ERRORS,
-    call_service,
-    coordinator_required,
     download,
     event_or_404,
-    service_errors,
     size_words,
 )
 from suppliers.selectors import business_list
 
 SEARCH_RESULTS = 20
-INVITATION_TAGS = {
-    Invitation.Status.PROPOSED: "govuk-tag--grey",
-    Invitation.Status.INVITED: "govuk-tag--blue",
-    Invitation.Status.REGISTERED: "govuk-tag--green",
-    Invitation.Status.DECLINED: "govuk-tag--red",
-}
 
 
 @require_safe
@@ -47,10 +38,6 @@ def _render_invitations(request, event: Event, *, errors=None):
     rows = [
         {
             "invitation": invitation,
-            "status": {
-                "label": invitation.get_status_display(),
-                "tag": INVITATION_TAGS[invitation.status],
-            },
             "size": size_words(invitation.business),
             "score": f"{invitation.score:.2f}",
             "reasons": invitation.reasons,
@@ -72,9 +59,7 @@ def _render_invitations(request, event: Event, *, errors=None):
 def invitations_generate(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        listed = call_service(
-            invitation_services.invite_list_generate, user=request.user, event=event
-        )
+        listed = invitation_services.invite_list_generate(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_invitations(request, event, errors=service_errors(exc))
     count = len(listed)
@@ -95,8 +80,7 @@ def invitation_add(request, pk: int):
     if request.method == "POST" and add_form.is_valid():
         business = add_form.cleaned_data["business"]
         try:
-            call_service(
-                invitation_services.invitation_add,
+            invitation_services.invitation_add(
                 user=request.user,
                 event=event,
                 business=business,
@@ -134,9 +118,7 @@ def invitation_remove(request, pk: int, invitation_pk: int):
         Invitation.objects.select_related("business", "event"), pk=invitation_pk, event=event
     )
     try:
-        call_service(
-            invitation_services.invitation_remove, user=request.user, invitation=invitation
-        )
+        invitation_services.invitation_remove(user=request.user, invitation=invitation)
     except SERVICE_ERRORS as exc:
         return _render_invitations(request, event, errors=service_errors(exc))
     messages.success(
@@ -152,7 +134,7 @@ def invitation_remove(request, pk: int, invitation_pk: int):
 def invitations_send(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        sent = call_service(invitation_services.invitations_send, user=request.user, event=event)
+        sent = invitation_services.invitations_send(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_invitations(request, event, errors=service_errors(exc))
     if sent:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.web import coordinator_required
+from core.web import SERVICE_ERRORS, error_text, service_errors
 from events import exports, reports, selectors
 from events.forms import (
     AttendanceForm,
@@ -21,22 +23,12 @@ from events.services import attendance as attendance_services
 from events.services import registrations as registration_services
 from events.views_manage.common import (
     CSV,
-    SERVICE_ERRORS,
     XLSX,
     attachment,
-    call_service,
-    coordinator_required,
     download,
     event_or_404,
-    service_errors,
     size_words,
 )
-
-ATTENDANCE_TAGS = {
-    Registration.Attendance.UNKNOWN: "govuk-tag--grey",
-    Registration.Attendance.ATTENDED: "govuk-tag--green",
-    Registration.Attendance.NO_SHOW: "govuk-tag--red",
-}
 
 
 def _registration_row(registration: Registration, since, *, schedule: bool = False) -> dict:
@@ -88,8 +80,7 @@ def registration_cancel(request, pk: int, registration_pk: int):
     errors = []
     if request.method == "POST":
         try:
-            call_service(
-                registration_services.registration_cancel,
+            registration_services.registration_cancel(
                 user=request.user,
                 registration=registration,
             )
@@ -226,10 +217,6 @@ def _checkin_row(registration: Registration) -> dict:
         actions.append({"value": AttendanceForm.RESET, "label": "Undo", "secondary": True})
     return {
         "registration": registration,
-        "attendance": {
-            "label": registration.get_attendance_display(),
-            "tag": ATTENDANCE_TAGS[attendance],
-        },
         "actions": actions,
     }
 
@@ -261,9 +248,9 @@ def attendance_record(request, pk: int, registration_pk: int):
         return redirect(back)
     service, done = ATTENDANCE_SERVICES[form.cleaned_data["action"]]
     try:
-        call_service(service, user=request.user, registration=registration)
+        service(user=request.user, registration=registration)
     except SERVICE_ERRORS as exc:
-        messages.error(request, " ".join(e["message"] for e in service_errors(exc)))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{registration.business.name} {done}.")
     return redirect(f"{back}#registration-{registration.pk}")

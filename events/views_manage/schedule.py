@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.web import apply_service_errors
+from accounts.web import coordinator_required
+from core.web import SERVICE_ERRORS, apply_service_errors, service_errors
 from events import selectors
 from events.forms import (
     MeetingMoveForm,
@@ -17,11 +18,7 @@ from events.forms import (
 from events.models import Event, Meeting
 from events.services import schedule as schedule_services
 from events.views_manage.common import (
-    SERVICE_ERRORS,
-    call_service,
-    coordinator_required,
     event_or_404,
-    service_errors,
 )
 
 OUTCOME_SESSION_KEY = "events-schedule-outcome-{pk}"
@@ -79,7 +76,7 @@ def _outcome_summary(outcome: schedule_services.ScheduleOutcome) -> dict:
 def schedule_generate(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        outcome = call_service(schedule_services.schedule_generate, user=request.user, event=event)
+        outcome = schedule_services.schedule_generate(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_schedule(request, event, errors=service_errors(exc))
     summary = _outcome_summary(outcome)
@@ -98,7 +95,7 @@ def schedule_generate(request, pk: int):
 def schedule_send(request, pk: int):
     event = event_or_404(request, pk)
     try:
-        sent = call_service(schedule_services.schedule_send, user=request.user, event=event)
+        sent = schedule_services.schedule_send(user=request.user, event=event)
     except SERVICE_ERRORS as exc:
         return _render_schedule(request, event, errors=service_errors(exc))
     messages.success(
@@ -121,7 +118,7 @@ def _meeting_action(request, pk: int, meeting_pk: int, service, done: str):
     event = event_or_404(request, pk)
     meeting = _meeting_or_404(event, meeting_pk)
     try:
-        call_service(service, user=request.user, meeting=meeting)
+        service(user=request.user, meeting=meeting)
     except SERVICE_ERRORS as exc:
         return _render_schedule(request, event, errors=service_errors(exc))
     business = meeting.registration.business.name
@@ -171,8 +168,7 @@ def meeting_move(request, pk: int, meeting_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            moved = call_service(
-                schedule_services.meeting_move,
+            moved = schedule_services.meeting_move(
                 user=request.user,
                 meeting=meeting,
                 table=form.cleaned_data["table"],

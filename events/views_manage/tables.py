@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import Role, user_has_role
+from accounts.web import coordinator_required
 from anchors.permissions import membership_of
-from core.web import apply_service_errors
+from core.web import SERVICE_ERRORS, apply_service_errors, forbidden, service_errors
 from events import exports, reports
 from events.forms import (
     BuyerTableForm,
@@ -21,12 +21,8 @@ from events.models import BuyerTable, Event
 from events.services import events as event_services
 from events.views_manage.common import (
     CSV,
-    SERVICE_ERRORS,
-    call_service,
-    coordinator_required,
     download,
     event_or_404,
-    service_errors,
 )
 
 
@@ -62,8 +58,8 @@ def table_add(request, pk: int):
     form = BuyerTableForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            table = call_service(
-                event_services.table_add, user=request.user, event=event, **form.service_kwargs()
+            table = event_services.table_add(
+                user=request.user, event=event, **form.service_kwargs()
             )
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
@@ -83,8 +79,7 @@ def table_edit(request, pk: int, table_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            call_service(
-                event_services.table_update,
+            event_services.table_update(
                 user=request.user,
                 table=table,
                 **form.update_kwargs(),
@@ -116,7 +111,7 @@ def table_remove(request, pk: int, table_pk: int):
     event = event_or_404(request, pk)
     table = _table_or_404(event, table_pk)
     try:
-        call_service(event_services.table_remove, user=request.user, table=table)
+        event_services.table_remove(user=request.user, table=table)
     except SERVICE_ERRORS as exc:
         return _render_tables(request, event, errors=service_errors(exc))
     messages.success(request, f"You have removed table {table.number}: {table.name}.")
@@ -130,7 +125,7 @@ def _table_for_reader(request, pk: int, table_pk: int) -> BuyerTable:
     )
     user = request.user
     if not user_has_role(user, Role.COORDINATOR) and membership_of(user, table.institution) is None:
-        raise DjangoPermissionDenied(
+        forbidden(
             f"Only network coordinators and officers of {table.institution.name} can read this "
             "table's schedule."
         )
