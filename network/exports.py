@@ -30,7 +30,8 @@ def text(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
-def money(value: Decimal) -> str:
+def pounds(value: Decimal) -> str:
+    """A plain figure a spreadsheet can sum (``12345.60``), not the page's ``£12,345.60``."""
     return f"{value:.2f}"
 
 
@@ -52,20 +53,20 @@ def _institution_cells(row: InstitutionRow) -> list[str]:
     return [
         text(row.institution_name),
         str(row.open_lots),
-        money(row.open_value),
+        pounds(row.open_value),
         str(row.hyper_local_lots),
         str(row.interests),
         str(row.awards),
-        money(row.award_value),
+        pounds(row.award_value),
     ]
 
 
 def _count_value_cells(cell: CountValue) -> list[str]:
-    return [str(cell.count), money(cell.value), percent(cell.percent)]
+    return [str(cell.count), pounds(cell.value), percent(cell.percent)]
 
 
 def _award_cells(row: AwardRow) -> list[str]:
-    cells = [text(row.institution_name), str(row.total.count), money(row.total.value)]
+    cells = [text(row.institution_name), str(row.total.count), pounds(row.total.value)]
     for group, _label in AWARD_GROUPS:
         cells += _count_value_cells(getattr(row, group))
     return cells

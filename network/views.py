@@ -1,24 +1,22 @@
 """The network coordinator's dashboard and its CSV downloads.
 
-Thin views: parse the optional institution filter, call one selector, shape the context. The
-selectors refuse anyone but a coordinator; a signed-in non-coordinator gets 403 (the page is
-the same for every coordinator, so there is nothing to hide by a 404), and anonymous visitors
-are sent to sign in.
+Thin views: parse the optional institution filter, call one selector, shape the context. Only
+coordinators come in (``accounts.web.coordinator_required``: anonymous visitors are sent to sign
+in, anyone else gets the 403 page; the page is the same for every coordinator, so there is
+nothing to hide by a 404); the selectors refuse anyone else too.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from anchors.rules import money
-from core.exceptions import PermissionDenied
+from accounts.web import coordinator_required
+from core.web import money
 from network import exports, selectors
 from network.forms import InstitutionFilterForm
 
@@ -39,13 +37,10 @@ def _institution_id(request) -> tuple[int | None, bool]:
 
 
 @require_safe
-@login_required
+@coordinator_required
 def dashboard(request):
     institution_id, malformed = _institution_id(request)
-    try:
-        data = selectors.network_dashboard(user=request.user, institution_id=institution_id)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+    data = selectors.network_dashboard(user=request.user, institution_id=institution_id)
     if malformed or data.institution_unknown:
         messages.warning(request, FILTER_IGNORED)
     form = InstitutionFilterForm(
@@ -69,17 +64,12 @@ def dashboard(request):
 
 
 @require_safe
-@login_required
+@coordinator_required
 def export(request, table: str):
     if table not in selectors.TABLES:
         raise Http404("No such table.")
     institution_id, _malformed = _institution_id(request)
-    try:
-        data = selectors.network_table(
-            user=request.user, table=table, institution_id=institution_id
-        )
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+    data = selectors.network_table(user=request.user, table=table, institution_id=institution_id)
     name = exports.filename(table, on=timezone.localdate(), institution=data.institution)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
