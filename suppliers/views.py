@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core.exceptions import ApplicationError, PermissionDenied
+from core.exceptions import ApplicationError
 from core.templatetags.govuk import error_anchor
+from core.web import get_or_404, money
 from sectors.selectors import cpv_labels
 from suppliers.forms import (
     PROFILE_STEPS,
@@ -50,17 +51,15 @@ NEW = "new"
 
 
 def _business_or_404(request, raw: str) -> Business:
-    """One of the user's own businesses, with its sectors and certifications, or a 404."""
+    """One of the user's own businesses, with its sectors and certifications, or a 404 (a
+    coordinator reads any business, but changes only their own here)."""
     try:
         business_id = int(raw)
     except (TypeError, ValueError):
         raise Http404("No such business.") from None
     if not businesses_of_member(user=request.user).filter(pk=business_id).exists():
         raise Http404("No such business.")
-    try:
-        return business_get_for_user(user=request.user, business_id=business_id)
-    except (Business.DoesNotExist, PermissionDenied):
-        raise Http404("No such business.") from None
+    return get_or_404(business_get_for_user, user=request.user, business_id=business_id)
 
 
 def _target(request) -> Business | None:
@@ -251,7 +250,7 @@ def profile_check(request):
             saved = _save(request, business, form)
         except ValidationError as exc:
             errors = _service_errors(request, business, answers, exc)
-        except (ApplicationError, PermissionDenied) as exc:
+        except ApplicationError as exc:  # a PermissionDenied too
             errors = [{"message": exc.message, "href": ""}]
         else:
             _store(request, business, None)
@@ -361,7 +360,7 @@ def _display(name: str, value, field, labels: dict):
     if value in (None, ""):
         return "Not given"
     if name in MONEY_FIELDS:
-        text = f"£{value:,.2f}"
+        text = money(value, pence=True)
         return f"{text} excluding VAT" if name == "max_contract_value" else f"{text} a year"
     if name == "legal_form":
         return Business.LegalForm(value).label
