@@ -8,7 +8,6 @@ the reason), and another institution's ids are 404.
 """
 
 import math
-from decimal import Decimal
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -32,6 +31,7 @@ from core.api import (
     parse_query,
 )
 from core.exceptions import PermissionDenied
+from core.money import PENNY
 from core.pagination import Pagination
 from places.models import NamedArea
 from places.postcodes import InvalidPostcode, normalise_district
@@ -39,7 +39,6 @@ from suppliers.models import Certification
 
 NO_CONTRACT = "There is no contract with this id among your institutions' contracts."
 NO_LOT = "There is no lot with this id among your institutions' contracts."
-PENNY = Decimal("0.01")
 NOTHING_TO_CHANGE = "Send at least one field to change."
 
 

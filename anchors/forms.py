@@ -13,8 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anchors import rules
 from anchors.models import Contract, Lot
+from core.money import PENNY, money
 from places.fields import PostcodeFormField
 from places.postcodes import InvalidPostcode, normalise_district
 from sectors.forms import CpvMultipleChoiceField
@@ -26,7 +26,6 @@ DATE_HINT = "For example, 31/3/2027."
 MAX_LOTS = 50  # the most lots one split may propose or confirm
 MAX_CPV_CODES = 20
 TEXT_MAX = 5000
-PENNY = Decimal("0.01")
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
@@ -300,8 +299,7 @@ class SplitPlanForm(forms.Form):
             smallest = (self.contract.estimated_value / MAX_LOTS).quantize(PENNY, ROUND_UP)
             self.add_error(
                 "cap",
-                f"That would make more than {MAX_LOTS} lots. Enter at least "
-                f"{rules.money(smallest)}.",
+                f"That would make more than {MAX_LOTS} lots. Enter at least {money(smallest)}.",
             )
         return data
 

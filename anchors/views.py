@@ -1,21 +1,17 @@
 """The buyer workspace: an officer's contracts, splitting them into lots, each lot's target area
 and reservation (with the legal check shown inline), publishing and recording awards.
 
-Thin views: parse a form, call one service or selector, render. Another institution's contract
-or lot is 404 (the selectors do not find it); a coordinator reads everything and changes
-nothing (403 with the reason); a service's refusal goes into the form's error summary.
+Thin views: parse a form, call one service or selector, render. Access and refusals follow
+``core.web``: another institution's contract or lot is 404 (the selectors do not find it); a
+coordinator reads everything and changes nothing (403 with the reason); a service's refusal
+goes into the form's error summary.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,103 +28,41 @@ from anchors.forms import (
 )
 from anchors.models import Contract, Lot
 from anchors.permissions import ensure_officer_of
-from core.exceptions import ApplicationError, PermissionDenied
-from core.templatetags.govuk import error_anchor
-from core.web import apply_service_errors
+from anchors.web import officer_required
+from core.web import (
+    SERVICE_ERRORS,
+    apply_service_errors,
+    error_summary,
+    forbidden,
+    get_or_404,
+    money,
+    money_both,
+    service_errors,
+)
 from places.models import NamedArea
 
-SERVICE_ERRORS = (ApplicationError, ValidationError)
 CONTRACTS_PER_PAGE = 20
-STATUS_TAGS = {
-    Contract.Status.DRAFT: "govuk-tag--grey",
-    Contract.Status.OPEN: "govuk-tag--green",
-    Contract.Status.CLOSED: "govuk-tag--yellow",
-    Contract.Status.PARTLY_AWARDED: "govuk-tag--light-blue",
-    Contract.Status.AWARDED: "govuk-tag--blue",
-    Contract.Status.CANCELLED: "govuk-tag--red",
-}
-
-
-def buyer_required(view):
-    """Signed in, and an officer of an institution (or a coordinator, who reads everything)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not selectors.institutions_for_user(user=request.user).exists():
-            return render(request, "matching/no_institution.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _contract_or_404(request, pk: int) -> Contract:
-    try:
-        return selectors.contract_get_for_buyer(user=request.user, contract_id=pk)
-    except Contract.DoesNotExist as exc:
-        raise Http404("No such contract.") from exc
+    return get_or_404(selectors.contract_get_for_buyer, user=request.user, contract_id=pk)
 
 
 def _lot_or_404(request, pk: int) -> Lot:
-    try:
-        return selectors.lot_get_for_buyer(user=request.user, lot_id=pk)
-    except Lot.DoesNotExist as exc:
-        raise Http404("No such lot.") from exc
-
-
-def _read_only(request, institution):
-    """None when the user acts for ``institution``; otherwise the 403 page saying why."""
-    try:
-        ensure_officer_of(request.user, institution)
-    except PermissionDenied as exc:
-        return render(
-            request,
-            "core/error.html",
-            {
-                "title": "You can read this but not change it",
-                "message": f"{exc.message} Network coordinators can read every contract.",
-                "status": 403,
-            },
-            status=403,
-        )
-    return None
-
-
-def form_errors(*forms) -> list[dict]:
-    """The error summary's entries for several forms (a formset's forms included)."""
-    errors = []
-    for form in forms:
-        if form is None or not form.is_bound:
-            continue
-        errors += [{"message": e, "anchor": ""} for e in form.non_field_errors()]
-        for field in form:
-            errors += [{"message": e, "anchor": error_anchor(field)} for e in field.errors]
-    return errors
-
-
-def _money_both(value, *, vat_exempt: bool) -> dict:
-    return {
-        "excl": rules.money(value),
-        "incl": rules.money(rules.vat_inclusive(value, vat_exempt=vat_exempt)),
-    }
-
-
-def _status(contract: Contract) -> dict:
-    return {"label": contract.get_status_display(), "tag": STATUS_TAGS[contract.status]}
+    return get_or_404(selectors.lot_get_for_buyer, user=request.user, lot_id=pk)
 
 
 # Contracts ----------------------------------------------------------------------------------
 
 
-@buyer_required
+@officer_required
 def contracts(request):
     paginator = Paginator(selectors.contracts_for_user(user=request.user), CONTRACTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {
             "contract": contract,
-            "status": _status(contract),
-            "value": rules.money(contract.estimated_value),
+            "value": money(contract.estimated_value),
         }
         for contract in page
     ]
@@ -140,12 +74,15 @@ def contracts(request):
     )
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
     institutions = selectors.officer_institutions(user=request.user)
     if not institutions:
-        return _read_only_create(request)
+        forbidden(
+            "You can read every institution's contracts, but only an officer of an institution "
+            "can create one."
+        )
     form = ContractForm(
         request.POST if request.method == "POST" else None, institutions=institutions
     )
@@ -171,21 +108,7 @@ def contract_create(request):
     return render(request, "anchors/contract_form.html", {"form": form, "contract": None})
 
 
-def _read_only_create(request):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "title": "Only officers can create contracts",
-            "message": "You can read every institution's contracts, but only an officer of an "
-            "institution can create one.",
-            "status": 403,
-        },
-        status=403,
-    )
-
-
-@buyer_required
+@officer_required
 def contract_detail(request, pk: int):
     contract = _contract_or_404(request, pk)
     return _render_detail(request, contract)
@@ -201,11 +124,10 @@ def _render_detail(request, contract: Contract, *, publish_errors=None):
     )
     context = {
         "contract": contract,
-        "status": _status(contract),
-        "value": _money_both(contract.estimated_value, vat_exempt=contract.vat_exempt),
+        "value": money_both(contract.estimated_value, vat_exempt=contract.vat_exempt),
         "codes": list(contract.cpv_codes.all()),
         "lots": [_lot_row(lot, contract) for lot in lots],
-        "lots_total": rules.money(sum((lot.value for lot in lots), 0)),
+        "lots_total": money(sum((lot.value for lot in lots), 0)),
         "is_draft": is_draft,
         "is_published": contract.published_at is not None and not contract.cancelled_at,
         "can_act": can_act,
@@ -224,7 +146,7 @@ def _lot_row(lot: Lot, contract: Contract) -> dict:
         target = ", ".join(lot.target_districts) or "None"
     return {
         "lot": lot,
-        "value": _money_both(lot.value, vat_exempt=contract.vat_exempt),
+        "value": money_both(lot.value, vat_exempt=contract.vat_exempt),
         "target": target,
         "reservation": _reservation_words(lot),
         "award": award,
@@ -241,13 +163,11 @@ def _reservation_words(lot: Lot) -> str:
     return "; ".join(parts) or "Not reserved"
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk: int):
     contract = _contract_or_404(request, pk)
-    refused = _read_only(request, contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, contract.institution)
     form = ContractForm(
         request.POST if request.method == "POST" else None,
         institutions=selectors.officer_institutions(user=request.user),
@@ -265,21 +185,16 @@ def contract_edit(request, pk: int):
     return render(request, "anchors/contract_form.html", {"form": form, "contract": contract})
 
 
-@buyer_required
+@officer_required
 @require_POST
 def contract_publish(request, pk: int):
     contract = _contract_or_404(request, pk)
-    refused = _read_only(request, contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, contract.institution)
     try:
         services.contract_publish(actor=request.user, contract=contract)
     except SERVICE_ERRORS as exc:
-        errors = exc.messages if isinstance(exc, ValidationError) else [exc.message]
         contract = _contract_or_404(request, pk)
-        return _render_detail(
-            request, contract, publish_errors=[{"message": m, "anchor": ""} for m in errors]
-        )
+        return _render_detail(request, contract, publish_errors=service_errors(exc))
     messages.success(
         request,
         f"You have published “{contract.title}”. Businesses can now find its lots and we are "
@@ -288,13 +203,11 @@ def contract_publish(request, pk: int):
     return redirect("anchors:contract_detail", pk=contract.pk)
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def contract_cancel(request, pk: int):
     contract = _contract_or_404(request, pk)
-    refused = _read_only(request, contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, contract.institution)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,14 +225,12 @@ def contract_cancel(request, pk: int):
 # Splitting ----------------------------------------------------------------------------------
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def contract_split(request, pk: int):
     """Step 1: choose a plan. A valid plan shows step 2 (the proposed lots) straight away."""
     contract = _contract_or_404(request, pk)
-    refused = _read_only(request, contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, contract.institution)
     form = SplitPlanForm(request.POST if request.method == "POST" else None, contract=contract)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +243,7 @@ def contract_split(request, pk: int):
     return render(
         request,
         "anchors/split_plan.html",
-        {"form": form, "contract": contract, "value": rules.money(contract.estimated_value)},
+        {"form": form, "contract": contract, "value": money(contract.estimated_value)},
     )
 
 
@@ -372,7 +283,7 @@ def _render_lots(request, contract: Contract, formset, *, step: str = "adjust", 
     rows = [
         {
             "title": row["title"],
-            "value": _money_both(row["value"], vat_exempt=contract.vat_exempt),
+            "value": money_both(row["value"], vat_exempt=contract.vat_exempt),
             "districts": ", ".join(row["districts"]) or "None",
         }
         for row in cleaned
@@ -385,15 +296,15 @@ def _render_lots(request, contract: Contract, formset, *, step: str = "adjust", 
             "contract": contract,
             "formset": formset,
             "errors": errors if errors is not None else [],
-            "contract_value": rules.money(contract.estimated_value),
-            "total": rules.money(total),
+            "contract_value": money(contract.estimated_value),
+            "total": money(total),
             "rows": rows,
             "max_lots": MAX_LOTS,
         },
     )
 
 
-@buyer_required
+@officer_required
 @require_POST
 def contract_split_lots(request, pk: int):
     """Steps 2 and 3: adjust the proposed lots (or add one), check them, then confirm.
@@ -402,16 +313,14 @@ def contract_split_lots(request, pk: int):
     button calls ``contract_split_into_lots``, which applies all of it or nothing.
     """
     contract = _contract_or_404(request, pk)
-    refused = _read_only(request, contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, contract.institution)
     action = request.POST.get("action", "check")
     formset = LotRowFormSet(request.POST)
     if not formset.management_form.is_valid():  # a missing or garbled management form
         restart = LotRowFormSet(initial=_proposal(contract, {"plan": SplitPlanForm.HAND}))
         return _render_lots(request, contract, restart, errors=[_INCOMPLETE])
     valid = formset.is_valid()
-    errors = form_errors(*formset.forms) + [
+    errors = error_summary(*formset.forms) + [
         {"message": e, "anchor": ""} for e in formset.non_form_errors()
     ]
     if action == "add":
@@ -434,13 +343,8 @@ def contract_split_lots(request, pk: int):
                 actor=request.user, contract=contract, plan=plan
             )
         except SERVICE_ERRORS as exc:
-            messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]
             return _render_lots(
-                request,
-                contract,
-                formset,
-                step="check",
-                errors=[{"message": m, "anchor": ""} for m in messages_],
+                request, contract, formset, step="check", errors=service_errors(exc)
             )
         messages.success(request, f"You have split “{contract.title}” into {len(lots)} lots.")
         return redirect("anchors:contract_detail", pk=contract.pk)
@@ -468,13 +372,11 @@ def _with_extra_row(formset):
 # Lots ---------------------------------------------------------------------------------------
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def lot_edit(request, pk: int):
     lot = _lot_or_404(request, pk)
-    refused = _read_only(request, lot.contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, lot.contract.institution)
     areas = NamedArea.objects.order_by("name")
     form = LotForm(
         request.POST if request.method == "POST" else None,
@@ -509,7 +411,7 @@ def lot_edit(request, pk: int):
             "form": form,
             "lot": lot,
             "contract": lot.contract,
-            "value": _money_both(lot.value, vat_exempt=lot.contract.vat_exempt),
+            "value": money_both(lot.value, vat_exempt=lot.contract.vat_exempt),
             "check": check,
             "check_shown": request.POST.get("action") == "check",
             "is_draft": lot.contract.status == Contract.Status.DRAFT,
@@ -532,8 +434,8 @@ def _check(lot: Lot, data: dict | None) -> dict:
     )
     return {
         "result": result,
-        "value_incl_vat": rules.money(result.value_incl_vat),
-        "threshold": rules.money(result.threshold),
+        "value_incl_vat": money(result.value_incl_vat),
+        "threshold": money(result.threshold),
         "regime": rules.REGIME_NAMES[result.regime],
         "procurement_type": lot.contract.get_procurement_type_display().lower(),
         "reserved_for": _reserved_for(result),
@@ -549,7 +451,7 @@ def _reserved_for(result) -> str:
     return " and ".join(parts)
 
 
-@buyer_required
+@officer_required
 @require_POST
 def reservation_check(request, pk: int):
     """The legal check as an HTML fragment, for htmx to swap in as the officer chooses."""
@@ -566,13 +468,11 @@ def reservation_check(request, pk: int):
 # Awards -------------------------------------------------------------------------------------
 
 
-@buyer_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def award_record(request, pk: int):
     lot = _lot_or_404(request, pk)
-    refused = _read_only(request, lot.contract.institution)
-    if refused:
-        return refused
+    ensure_officer_of(request.user, lot.contract.institution)
     award = getattr(lot, "award", None)
     form = AwardForm(
         request.POST if request.method == "POST" else None,
@@ -597,8 +497,8 @@ def award_record(request, pk: int):
             "form": form,
             "lot": lot,
             "contract": lot.contract,
-            "value": _money_both(lot.value, vat_exempt=lot.contract.vat_exempt),
+            "value": money_both(lot.value, vat_exempt=lot.contract.vat_exempt),
             "award": award,
-            "award_value": rules.money(award.value) if award else "",
+            "award_value": money(award.value) if award else "",
         },
     )

@@ -1,6 +1,7 @@
 """Words the public pages say about a lot: where it is and its reservation in plain English
-(its value with and without VAT is ``core.web.money_both``). Pure functions of a fetched lot (no queries beyond what
-``opportunities.selectors.opportunity_get`` and ``opportunity_search`` load)."""
+(its value with and without VAT is ``core.web.money_both``). Pure functions of a fetched lot
+(no queries beyond what ``opportunities.selectors.opportunity_get`` and ``opportunity_search``
+load)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from anchors.services.common import (
     snapshot,
 )
 from anchors.services.lots import reservation_request_for
+from core.money import money
 from core.services import audit_event_record, task_enqueue_after_commit
 
 # Matching is above this app (DESIGN section 2): it is started by task name, after commit.
@@ -125,7 +126,7 @@ def contract_update(
             {
                 "estimated_value": (
                     f"This contract is split into {len(lots)} lots that add up to "
-                    f"{rules.money(sum(lot.value for lot in lots))}. Change the split to change its value."
+                    f"{money(sum(lot.value for lot in lots))}. Change the split to change its value."
                 )
             }
         )
@@ -228,8 +229,8 @@ def _notice_breaches(contract: Contract, now: datetime) -> list[rules.Breach]:
             rules.Breach(
                 "PA23 s.84 and s.86 (below-threshold tender notice)",
                 "find_a_tender_ref",
-                f"This contract is worth {rules.money(gross)} including VAT, at or above the notifiable "
-                f"value of {rules.money(notifiable)}. Publish its tender notice on Find a Tender first "
+                f"This contract is worth {money(gross)} including VAT, at or above the notifiable "
+                f"value of {money(notifiable)}. Publish its tender notice on Find a Tender first "
                 f"and enter the notice reference here.",
             )
         ]

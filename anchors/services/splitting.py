@@ -11,14 +11,12 @@ from decimal import ROUND_DOWN, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from anchors import rules
 from anchors.models import Contract, Lot
 from anchors.permissions import ensure_officer_of
 from anchors.services.common import as_money, cpv_codes_from, ensure_draft, lock_contract
+from core.money import PENNY, money
 from core.services import audit_event_record
 from places.postcodes import InvalidPostcode, normalise_district
-
-PENNY = Decimal("0.01")
 
 
 @dataclass
@@ -46,7 +44,7 @@ def propose_even_split(*, contract: Contract, lots: int) -> list[LotDraft]:
         raise ValidationError({"lots": "Split into at least 2 lots."})
     if contract.estimated_value < lots * PENNY:
         raise ValidationError(
-            {"lots": f"{rules.money(contract.estimated_value)} cannot be split into {lots} lots."}
+            {"lots": f"{money(contract.estimated_value)} cannot be split into {lots} lots."}
         )
     return [
         LotDraft(title=f"{contract.title} (part {i + 1} of {lots})", value=value)
@@ -93,16 +91,14 @@ def _plan_errors(contract: Contract, plan: list[LotDraft]) -> list[str]:
         if not str(draft.title).strip():
             errors.append(f"Lot {number} needs a title.")
         if draft.value <= 0:
-            errors.append(
-                f"Lot {number} must be worth more than £0 (it is {rules.money(draft.value)})."
-            )
+            errors.append(f"Lot {number} must be worth more than £0 (it is {money(draft.value)}).")
     total = sum((d.value for d in plan), Decimal(0))
     if plan and total != contract.estimated_value:
         gap = contract.estimated_value - total
         errors.append(
-            f"The lots add up to {rules.money(total)} but the contract is worth "
-            f"{rules.money(contract.estimated_value)}: {'add' if gap > 0 else 'take off'} "
-            f"{rules.money(abs(gap))} so they match exactly."
+            f"The lots add up to {money(total)} but the contract is worth "
+            f"{money(contract.estimated_value)}: {'add' if gap > 0 else 'take off'} "
+            f"{money(abs(gap))} so they match exactly."
         )
     return errors
 
