@@ -7,9 +7,6 @@ apply every rule: a coordinator reads every institution's contracts but changes 
 the reason), and another institution's ids are 404.
 """
 
-import math
-
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -18,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anchors import selectors, services
-from anchors.forms import MAX_CPV_CODES, MAX_LOTS, TEXT_MAX
-from anchors.models import Contract, Institution, Lot
+from anchors.forms import TEXT_MAX
+from anchors.models import MAX_CPV_CODES, MAX_LOTS, Contract, Institution, Lot
 from core.api import (
     DateField,
     DateTimeField,
@@ -237,21 +234,6 @@ class ContractFieldsSerializer(serializers.Serializer):
         ref_name = "ContractFields"
 
 
-# contract_create takes these; the rest are set by contract_update in the same transaction.
-CREATE_FIELDS = (
-    "title",
-    "description",
-    "estimated_value",
-    "delivery_postcode",
-    "cpv_codes",
-    "procurement_type",
-    "closes_at",
-    "starts_on",
-    "ends_on",
-    "vat_exempt",
-)
-
-
 class ContractListApi(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
@@ -294,14 +276,7 @@ class ContractListApi(APIView):
     def post(self, request):
         data = dict(parse_body(self.CreateSerializer, request))
         institution = self._institution(request.user, data.pop("institution", None))
-        create = {k: v for k, v in data.items() if k in CREATE_FIELDS}
-        later = {k: v for k, v in data.items() if k not in CREATE_FIELDS}
-        with transaction.atomic():
-            contract = services.contract_create(
-                actor=request.user, institution=institution, **create
-            )
-            if later:
-                services.contract_update(actor=request.user, contract=contract, **later)
+        contract = services.contract_create(actor=request.user, institution=institution, **data)
         return Response(_contract_detail(request.user, contract.pk), status=status.HTTP_201_CREATED)
 
     @staticmethod
@@ -421,14 +396,8 @@ class ContractSplitApi(APIView):
         plan = data["plan"]
         if plan == "even":
             return services.propose_even_split(contract=contract, lots=data["count"])
-        if plan == "value_cap":
-            cap = data["cap"]
-            # Bound the proposal before it is made: a penny cap must not propose millions.
-            if cap <= 0 or math.ceil(contract.estimated_value / cap) > MAX_LOTS:
-                raise ValidationError(
-                    {"cap": [f"That would make more than {MAX_LOTS} lots: raise the cap."]}
-                )
-            return services.propose_by_value_cap(contract=contract, cap=cap)
+        if plan == "value_cap":  # the service refuses a cap that makes more than MAX_LOTS lots
+            return services.propose_by_value_cap(contract=contract, cap=data["cap"])
         if plan == "districts":
             return services.propose_by_district(contract=contract, districts=data["districts"])
         return [_lot_draft(lot) for lot in data["lots"]]
@@ -543,6 +512,26 @@ class LotDetailApi(APIView):
     TARGET = ("target_area", "target_districts")
     RESERVATION = ("reservation_suppliers", "reservation_location", "reservation_rationale")
 
+    @classmethod
+    def _parts(cls, lot: Lot, data: dict) -> dict:
+        """``lot_configure``'s parts for the fields sent; a reservation field not sent keeps
+        the lot's value, and a target area replaces the target as a whole."""
+        parts = {}
+        if any(name in data for name in cls.TEXT):
+            parts["details"] = {k: v for k, v in data.items() if k in cls.TEXT}
+        if any(name in data for name in cls.TARGET):
+            parts["target"] = {
+                "area": data.get("target_area"),
+                "districts": data.get("target_districts") or [],
+            }
+        if any(name in data for name in cls.RESERVATION):
+            parts["reservation"] = {
+                "suppliers": data.get("reservation_suppliers", lot.reservation_suppliers),
+                "location": data.get("reservation_location", lot.reservation_location),
+                "rationale": data.get("reservation_rationale", lot.reservation_rationale),
+            }
+        return parts
+
     @extend_schema(operation_id="lots_retrieve", responses=OutputSerializer)
     def get(self, request, pk: int):
         lot = get_or_404(selectors.lot_get_for_buyer, NO_LOT, user=request.user, lot_id=pk)
@@ -561,24 +550,6 @@ class LotDetailApi(APIView):
         data = parse_body(self.UpdateSerializer, request)
         if not data:
             raise ValidationError({"non_field_errors": [NOTHING_TO_CHANGE]})
-        with transaction.atomic():
-            if any(name in data for name in self.TEXT):
-                text = {k: v for k, v in data.items() if k in self.TEXT}
-                services.lot_update(actor=request.user, lot=lot, **text)
-            if any(name in data for name in self.TARGET):
-                services.lot_set_target_area(
-                    actor=request.user,
-                    lot=lot,
-                    area=data.get("target_area"),
-                    districts=data.get("target_districts") or [],
-                )
-            if any(name in data for name in self.RESERVATION):
-                services.lot_set_reservation(
-                    actor=request.user,
-                    lot=lot,
-                    suppliers=data.get("reservation_suppliers", lot.reservation_suppliers),
-                    location=data.get("reservation_location", lot.reservation_location),
-                    rationale=data.get("reservation_rationale", lot.reservation_rationale),
-                )
+        services.lot_configure(actor=request.user, lot=lot, **self._parts(lot, data))
         lot = get_or_404(selectors.lot_get_for_buyer, NO_LOT, user=request.user, lot_id=pk)
         return Response(self.OutputSerializer(lot).data)

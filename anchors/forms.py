@@ -5,16 +5,14 @@ so a view passes ``cleaned_data`` through and ``core.web.apply_service_errors`` 
 refusal next to the field it is about.
 """
 
-import math
 from datetime import datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anchors.models import Contract, Lot
-from core.money import PENNY, money
+from anchors.models import MAX_CPV_CODES, MAX_LOTS, Contract, Lot
 from places.fields import PostcodeFormField
 from places.postcodes import InvalidPostcode, normalise_district
 from sectors.forms import CpvMultipleChoiceField
@@ -23,8 +21,6 @@ from suppliers.models import Certification
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 31/3/2027."
-MAX_LOTS = 50  # the most lots one split may propose or confirm
-MAX_CPV_CODES = 20
 TEXT_MAX = 5000
 
 
@@ -147,7 +143,9 @@ class ContractForm(forms.Form):
         help_text="Procurement Act 2023 section 18: the tender notice must give the reasons.",
     )
 
-    CREATE_FIELDS = (
+    # What ``contract_create`` and ``contract_update`` take (the reason for not splitting is
+    # asked only when editing).
+    SERVICE_FIELDS = (
         "title",
         "description",
         "procurement_type",
@@ -158,9 +156,10 @@ class ContractForm(forms.Form):
         "starts_on",
         "ends_on",
         "closes_at",
+        "find_a_tender_ref",
+        "cross_border_interest",
+        "no_lots_reason",
     )
-    # Set after creating (``contract_create`` does not take them): through ``contract_update``.
-    LATER_FIELDS = ("find_a_tender_ref", "cross_border_interest", "no_lots_reason")
 
     def __init__(self, *args, institutions, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,15 +207,9 @@ class ContractForm(forms.Form):
             data["closes_at"] = None
         return data
 
-    def create_kwargs(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.CREATE_FIELDS}
-
-    def later_kwargs(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.LATER_FIELDS if name in self.fields}
-
-    def update_kwargs(self) -> dict:
-        changes = {**self.create_kwargs(), **self.later_kwargs()}
-        return changes
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in self.SERVICE_FIELDS if name in data}
 
 
 # Splitting ----------------------------------------------------------------------------------
@@ -270,10 +263,6 @@ class SplitPlanForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, contract: Contract, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contract = contract
-
     def clean(self):
         data = super().clean()
         plan = data.get("plan")
@@ -290,21 +279,8 @@ class SplitPlanForm(forms.Form):
                 data["districts"] = parse_districts(data["districts"])
             except ValidationError as exc:
                 self.add_error("districts", exc)
-            else:
-                if len(data["districts"]) > MAX_LOTS:
-                    self.add_error("districts", f"List at most {MAX_LOTS} districts.")
-        cap = data.get("cap")
-        # Bound the proposal before it is made: a penny cap must not propose millions of lots.
-        if plan == self.CAP and cap and cap > 0 and self._lots_for(cap) > MAX_LOTS:
-            smallest = (self.contract.estimated_value / MAX_LOTS).quantize(PENNY, ROUND_UP)
-            self.add_error(
-                "cap",
-                f"That would make more than {MAX_LOTS} lots. Enter at least {money(smallest)}.",
-            )
+        # The proposal itself (``anchors.services.propose_*``) refuses more than MAX_LOTS lots.
         return data
-
-    def _lots_for(self, cap: Decimal) -> int:
-        return math.ceil(self.contract.estimated_value / cap)
 
 
 class LotRowForm(forms.Form):
@@ -454,28 +430,27 @@ class LotForm(forms.Form):
             self.add_error("target_districts", "List the postcode districts, like B8, B9.")
         return data
 
-    def update_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict:
+        """``lot_configure``'s arguments: the details, the target area and the reservation."""
         data = self.cleaned_data
+        if data["target"] == self.DISTRICTS:
+            target = {"area": None, "districts": data["target_districts"]}
+        else:
+            target = {"area": self.areas.get(data["target"]), "districts": []}
         return {
-            "title": data["title"],
-            "description": data["description"],
-            "delivery_postcode": data["delivery_postcode"],
-            "cpv_codes": data["cpv_codes"],
-            "required_certifications": data["required_certifications"],
-        }
-
-    def target_kwargs(self) -> dict:
-        target = self.cleaned_data["target"]
-        if target == self.DISTRICTS:
-            return {"area": None, "districts": self.cleaned_data["target_districts"]}
-        return {"area": self.areas.get(target), "districts": []}
-
-    def reservation_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "suppliers": data["reservation_suppliers"],
-            "location": data["reservation_location"],
-            "rationale": data["reservation_rationale"],
+            "details": {
+                "title": data["title"],
+                "description": data["description"],
+                "delivery_postcode": data["delivery_postcode"],
+                "cpv_codes": data["cpv_codes"],
+                "required_certifications": data["required_certifications"],
+            },
+            "target": target,
+            "reservation": {
+                "suppliers": data["reservation_suppliers"],
+                "location": data["reservation_location"],
+                "rationale": data["reservation_rationale"],
+            },
         }
 
 

@@ -101,6 +101,12 @@ class Membership(BaseModel):
         return f"{self.user} at {self.institution}"
 
 
+# Limits of the domain, enforced by the services (forms and the API bound their input with the
+# same figures, and show the services' messages).
+MAX_LOTS = 50  # the most lots one contract is split into: a plan an officer can still check
+MAX_CPV_CODES = 20  # the most CPV codes one contract or lot carries
+
+
 class ContractQuerySet(models.QuerySet):
     def drafts(self):
         """Contracts not yet published nor cancelled."""

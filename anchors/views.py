@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anchors import rules, selectors, services
 from anchors.forms import (
-    MAX_LOTS,
     AwardForm,
     CancelForm,
     ContractForm,
@@ -26,7 +24,7 @@ from anchors.forms import (
     ReservationCheckForm,
     SplitPlanForm,
 )
-from anchors.models import Contract, Lot
+from anchors.models import MAX_LOTS, Contract, Lot
 from anchors.permissions import ensure_officer_of
 from anchors.web import officer_required
 from core.web import (
@@ -89,13 +87,9 @@ def contract_create(request):
     if request.method == "POST" and form.is_valid():
         institution = form.cleaned_data.get("institution") or institutions[0]
         try:
-            with transaction.atomic():
-                contract = services.contract_create(
-                    actor=request.user, institution=institution, **form.create_kwargs()
-                )
-                later = {k: v for k, v in form.later_kwargs().items() if v}
-                if later:  # contract_create does not take these; set them in the same commit
-                    services.contract_update(actor=request.user, contract=contract, **later)
+            contract = services.contract_create(
+                actor=request.user, institution=institution, **form.service_kwargs()
+            )
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
         else:
@@ -176,7 +170,7 @@ def contract_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.contract_update(actor=request.user, contract=contract, **form.update_kwargs())
+            services.contract_update(actor=request.user, contract=contract, **form.service_kwargs())
         except SERVICE_ERRORS as exc:
             apply_service_errors(form, exc)
         else:
@@ -231,7 +225,7 @@ def contract_split(request, pk: int):
     """Step 1: choose a plan. A valid plan shows step 2 (the proposed lots) straight away."""
     contract = _contract_or_404(request, pk)
     ensure_officer_of(request.user, contract.institution)
-    form = SplitPlanForm(request.POST if request.method == "POST" else None, contract=contract)
+    form = SplitPlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rows = _proposal(contract, form.cleaned_data)
@@ -389,14 +383,7 @@ def lot_edit(request, pk: int):
             check = _check(lot, form.cleaned_data)
         else:
             try:
-                with transaction.atomic():  # all three settings, or none of them
-                    services.lot_update(actor=request.user, lot=lot, **form.update_kwargs())
-                    services.lot_set_target_area(
-                        actor=request.user, lot=lot, **form.target_kwargs()
-                    )
-                    services.lot_set_reservation(
-                        actor=request.user, lot=lot, **form.reservation_kwargs()
-                    )
+                services.lot_configure(actor=request.user, lot=lot, **form.service_kwargs())
             except SERVICE_ERRORS as exc:
                 apply_service_errors(form, exc)
             else:

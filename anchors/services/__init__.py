@@ -9,7 +9,12 @@ from anchors.services.contracts import (
     contract_update,
 )
 from anchors.services.institutions import institution_create, membership_add, membership_remove
-from anchors.services.lots import lot_set_reservation, lot_set_target_area, lot_update
+from anchors.services.lots import (
+    lot_configure,
+    lot_set_reservation,
+    lot_set_target_area,
+    lot_update,
+)
 from anchors.services.questions import question_answer, question_ask
 from anchors.services.splitting import (
     LotDraft,
@@ -29,6 +34,7 @@ __all__ = [
     "contract_split_into_lots",
     "contract_update",
     "institution_create",
+    "lot_configure",
     "lot_set_reservation",
     "lot_set_target_area",
     "lot_update",

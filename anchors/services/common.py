@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from anchors.models import Contract
+from anchors.models import MAX_CPV_CODES, Contract
 from sectors.cpv import InvalidCpvCode, normalise_code
 from sectors.models import CpvCode
 from sectors.selectors import cpv_get_many
@@ -40,12 +40,23 @@ def as_money(value, field: str) -> Decimal:
     return amount
 
 
+def too_many_cpv_codes(raw_codes) -> str:
+    """The refusal of more CPV codes than one contract or lot carries, or ""."""
+    count = len(set(raw_codes))
+    if count <= MAX_CPV_CODES:
+        return ""
+    return f"Give at most {MAX_CPV_CODES} CPV codes (you gave {count}): choose the closest ones."
+
+
 def cpv_codes_from(raw_codes, field: str = "cpv_codes") -> list[CpvCode]:
-    """Turn codes as typed (with or without check digit) into CPV rows, naming any unknown one."""
+    """Turn codes as typed (with or without check digit) into CPV rows, naming any unknown one;
+    at most ``MAX_CPV_CODES`` of them."""
     try:
         codes = list(dict.fromkeys(normalise_code(c) for c in raw_codes))
     except InvalidCpvCode as exc:
         raise ValidationError({field: str(exc)}) from exc
+    if too_many := too_many_cpv_codes(codes):
+        raise ValidationError({field: too_many})
     found = cpv_get_many(codes)
     unknown = [c for c in codes if c not in {row.code for row in found}]
     if unknown:

@@ -63,8 +63,14 @@ def contract_create(
     starts_on: date | None = None,
     ends_on: date | None = None,
     vat_exempt: bool = False,
+    find_a_tender_ref: str = "",
+    cross_border_interest: bool = False,
+    no_lots_reason: str = "",
 ) -> Contract:
-    """Create a draft contract with one lot covering all of it, ready to split or publish."""
+    """Create a draft contract with one lot covering all of it, ready to split or publish.
+
+    Every detail an officer can give at the start is set here, in one write and one audit
+    event (the web form and the API create through this alone)."""
     ensure_officer_of(actor, institution)
     contract = Contract(
         institution=institution,
@@ -77,6 +83,9 @@ def contract_create(
         starts_on=starts_on,
         ends_on=ends_on,
         vat_exempt=vat_exempt,
+        find_a_tender_ref=find_a_tender_ref,
+        cross_border_interest=cross_border_interest,
+        no_lots_reason=no_lots_reason,
         created_by=actor,
     )
     contract.full_clean()

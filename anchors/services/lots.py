@@ -167,3 +167,30 @@ def lot_set_reservation(
         },
     )
     return lot
+
+
+@transaction.atomic
+def lot_configure(
+    *,
+    actor,
+    lot: Lot,
+    details: dict | None = None,
+    target: dict | None = None,
+    reservation: dict | None = None,
+) -> Lot:
+    """Change a lot's details, target area and reservation together: all of them or none.
+
+    ``details`` are ``lot_update``'s arguments, ``target`` ``lot_set_target_area``'s (``area``,
+    ``districts``) and ``reservation`` ``lot_set_reservation``'s (``suppliers``, ``location``,
+    ``rationale``); a part left out stays as it is. Each part is checked and audited as it is
+    alone, and a refusal of any part (an unlawful reservation, say) undoes the others.
+    """
+    if details is None and target is None and reservation is None:
+        raise ValidationError("Give the lot's details, target area or reservation to change.")
+    if details is not None:
+        lot = lot_update(actor=actor, lot=lot, **details)
+    if target is not None:
+        lot = lot_set_target_area(actor=actor, lot=lot, **target)
+    if reservation is not None:
+        lot = lot_set_reservation(actor=actor, lot=lot, **reservation)
+    return lot

@@ -1,19 +1,27 @@
 """Splitting a contract into lots (PA23 s.18 asks authorities to consider it).
 
 Helpers *propose* a plan; nothing changes until the officer confirms it and
-``contract_split_into_lots`` applies the whole plan, or none of it.
+``contract_split_into_lots`` applies the whole plan, or none of it. A plan has two to
+``MAX_LOTS`` lots, each with at most ``MAX_CPV_CODES`` codes: the proposals refuse to propose
+more, and the split refuses to apply more, saying so.
 """
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from anchors.models import Contract, Lot
+from anchors.models import MAX_LOTS, Contract, Lot
 from anchors.permissions import ensure_officer_of
-from anchors.services.common import as_money, cpv_codes_from, ensure_draft, lock_contract
+from anchors.services.common import (
+    as_money,
+    cpv_codes_from,
+    ensure_draft,
+    lock_contract,
+    too_many_cpv_codes,
+)
 from core.money import PENNY, money
 from core.services import audit_event_record
 from places.postcodes import InvalidPostcode, normalise_district
@@ -42,6 +50,8 @@ def _even_values(total: Decimal, n: int) -> list[Decimal]:
 def propose_even_split(*, contract: Contract, lots: int) -> list[LotDraft]:
     if not isinstance(lots, int) or lots < 2:
         raise ValidationError({"lots": "Split into at least 2 lots."})
+    if lots > MAX_LOTS:
+        raise ValidationError({"lots": f"Split into at most {MAX_LOTS} lots."})
     if contract.estimated_value < lots * PENNY:
         raise ValidationError(
             {"lots": f"{money(contract.estimated_value)} cannot be split into {lots} lots."}
@@ -62,6 +72,8 @@ def propose_by_district(*, contract: Contract, districts: list[str]) -> list[Lot
         raise ValidationError(
             {"districts": "List at least 2 different postcode districts, like B9, B10."}
         )
+    if len(cleaned) > MAX_LOTS:
+        raise ValidationError({"districts": f"List at most {MAX_LOTS} districts."})
     values = _even_values(contract.estimated_value, len(cleaned))
     return [
         LotDraft(
@@ -80,16 +92,25 @@ def propose_by_value_cap(*, contract: Contract, cap) -> list[LotDraft]:
     if cap <= 0:
         raise ValidationError({"cap": "The largest lot value must be more than £0."})
     lots = max(2, math.ceil(contract.estimated_value / cap))
+    if lots > MAX_LOTS:  # refused before proposing: a penny cap must not propose millions
+        smallest = (contract.estimated_value / MAX_LOTS).quantize(PENNY, ROUND_UP)
+        raise ValidationError(
+            {"cap": f"That would make more than {MAX_LOTS} lots. Enter at least {money(smallest)}."}
+        )
     return propose_even_split(contract=contract, lots=lots)
 
 
 def _plan_errors(contract: Contract, plan: list[LotDraft]) -> list[str]:
+    if len(plan) > MAX_LOTS:  # said alone: a message per lot of thousands helps nobody
+        return [f"A contract can be split into at most {MAX_LOTS} lots; this plan has {len(plan)}."]
     errors = []
     if len(plan) < 2:
         errors.append("A split needs two or more lots.")
     for number, draft in enumerate(plan, start=1):
         if not str(draft.title).strip():
             errors.append(f"Lot {number} needs a title.")
+        if too_many := too_many_cpv_codes(draft.cpv_codes):
+            errors.append(f"Lot {number}: {too_many}")
         if draft.value <= 0:
             errors.append(f"Lot {number} must be worth more than £0 (it is {money(draft.value)}).")
     total = sum((d.value for d in plan), Decimal(0))

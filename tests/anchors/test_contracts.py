@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anchors.models import Contract
+from anchors.models import MAX_CPV_CODES, Contract
 from anchors.services import (
     award_record,
     contract_amend,
@@ -228,3 +228,42 @@ def test_open_lots_are_published_before_closing_and_unawarded(time_machine):
     assert not Lot.objects.open().filter(contract=draft).exists()
     time_machine.move_to(contract.closes_at + timedelta(minutes=1))
     assert not Lot.objects.open().exists()
+
+
+def test_create_takes_every_detail_in_one_write_and_one_audit_event():
+    institution = InstitutionFactory()
+    contract = create(
+        officer_of(institution),
+        institution,
+        find_a_tender_ref="2027/S 000-012345",
+        cross_border_interest=True,
+        no_lots_reason="One kitchen, one kitchen contract.",
+    )
+    contract.refresh_from_db()
+    assert (contract.find_a_tender_ref, contract.cross_border_interest) == (
+        "2027/S 000-012345",
+        True,
+    )
+    assert contract.no_lots_reason == "One kitchen, one kitchen contract."
+    assert list(AuditEvent.objects.values_list("verb", flat=True)) == ["contract.created"]
+    assert AuditEvent.objects.get().summary["after"]["find_a_tender_ref"] == "2027/S 000-012345"
+
+
+def test_create_refuses_an_unusable_detail_and_writes_nothing():
+    institution = InstitutionFactory()
+    with pytest.raises(ValidationError) as exc:
+        create(officer_of(institution), institution, find_a_tender_ref="x" * 65)
+    assert "find_a_tender_ref" in exc.value.message_dict
+    assert not Contract.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_create_refuses_more_cpv_codes_than_a_contract_carries():
+    institution = InstitutionFactory()
+    codes = [f"{45000000 + n * 100000}" for n in range(MAX_CPV_CODES + 1)]
+    with pytest.raises(ValidationError) as exc:
+        create(officer_of(institution), institution, cpv_codes=codes)
+    assert exc.value.message_dict == {
+        "cpv_codes": ["Give at most 20 CPV codes (you gave 21): choose the closest ones."]
+    }
+    assert not Contract.objects.exists()

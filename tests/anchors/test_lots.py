@@ -3,10 +3,19 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from anchors.models import Institution, Lot
-from anchors.services import contract_publish, lot_set_reservation, lot_set_target_area, lot_update
+from anchors.models import MAX_CPV_CODES, Institution, Lot
+from anchors.services import (
+    contract_publish,
+    lot_configure,
+    lot_set_reservation,
+    lot_set_target_area,
+    lot_update,
+)
+from core.exceptions import PermissionDenied
+from core.models import AuditEvent
 from places.areas import EAST_BIRMINGHAM_SLUG
 from places.models import NamedArea
+from tests.accounts.factories import CoordinatorFactory
 from tests.anchors.factories import ContractFactory, InstitutionFactory, officer_of
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +156,77 @@ def test_lot_update_changes_words_place_and_codes():
     assert list(lot.cpv_links.values_list("division", flat=True)) == ["55"]
     with pytest.raises(ValidationError, match="cannot be changed"):
         lot_update(actor=officer_of(contract.institution), lot=lot, value="1")
+
+
+# lot_configure: details, target area and reservation in one go, all or nothing --------------
+
+
+def configure(contract, user=None, **parts):
+    return lot_configure(
+        actor=user or officer_of(contract.institution), lot=contract.lots.get(), **parts
+    )
+
+
+def test_configure_sets_details_target_and_reservation_and_audits_each():
+    contract = contract_for(Institution.Regime.ORDER_2026)
+    east = NamedArea.objects.get(slug=EAST_BIRMINGHAM_SLUG)
+    lot = configure(
+        contract,
+        details={"title": "Kitchen", "cpv_codes": ["55000000"]},
+        target={"area": east, "districts": []},
+        reservation={"suppliers": "sme", "location": "authority_area", "rationale": "Local"},
+    )
+    lot.refresh_from_db()
+    assert (lot.title, lot.target_area, lot.reservation_suppliers) == ("Kitchen", east, "sme")
+    verbs = set(AuditEvent.objects.filter(target_id=str(lot.pk)).values_list("verb", flat=True))
+    assert verbs == {"lot.updated", "lot.target_area_set", "lot.reservation_set"}
+
+
+def test_configure_changes_only_the_parts_given():
+    contract = contract_for(Institution.Regime.NONE)
+    lot = configure(contract, target={"area": None, "districts": ["b9"]})
+    lot.refresh_from_db()
+    assert (lot.title, lot.target_districts, lot.reservation_suppliers) == (
+        contract.lots.get().title,
+        ["B9"],
+        "none",
+    )
+
+
+def test_configure_with_an_unlawful_reservation_changes_nothing():
+    contract = contract_for(Institution.Regime.NONE)  # no regime: no reservation is lawful
+    before = contract.lots.get()
+    with pytest.raises(ValidationError) as exc:
+        configure(
+            contract,
+            details={"title": "Renamed"},
+            target={"area": None, "districts": ["B9"]},
+            reservation={"suppliers": "vcse", "location": "none", "rationale": "x"},
+        )
+    assert "reservation_suppliers" in exc.value.message_dict
+    lot = Lot.objects.get(pk=before.pk)
+    assert (lot.title, lot.target_districts, lot.reservation_suppliers) == (
+        before.title,
+        before.target_districts,
+        "none",
+    )
+    assert not AuditEvent.objects.filter(verb__startswith="lot.").exists()
+
+
+def test_configure_refuses_a_coordinator_and_a_call_with_nothing_to_change():
+    contract = contract_for(Institution.Regime.NONE)
+    with pytest.raises(PermissionDenied):
+        configure(contract, user=CoordinatorFactory(), details={"title": "Renamed"})
+    with pytest.raises(ValidationError, match="Give the lot's details"):
+        configure(contract)
+    assert contract.lots.get().title != "Renamed"
+
+
+def test_configure_refuses_more_cpv_codes_than_a_lot_carries():
+    contract = contract_for(Institution.Regime.NONE)
+    codes = [f"{45000000 + n * 100000}" for n in range(MAX_CPV_CODES + 1)]
+    with pytest.raises(ValidationError) as exc:
+        configure(contract, details={"cpv_codes": codes})
+    assert exc.value.message_dict == {
+        "cpv_codes": ["Give at most 20 CPV codes (you gave 21): choose the closest ones."]
+    }

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from anchors.models import Lot
+from anchors.models import MAX_CPV_CODES, MAX_LOTS, Lot
 from anchors.services import (
     LotDraft,
     contract_publish,
@@ -139,3 +139,59 @@ def test_a_published_contract_cannot_be_split():
         contract_split_into_lots(
             actor=officer, contract=contract, plan=propose_even_split(contract=contract, lots=2)
         )
+
+
+# The domain's limits: at most MAX_LOTS lots, at most MAX_CPV_CODES codes a lot -------------
+
+
+def drafts(count: int, value: str = "100", **fields) -> list[LotDraft]:
+    return [LotDraft(title=f"Part {n}", value=Decimal(value), **fields) for n in range(count)]
+
+
+def test_the_split_refuses_more_than_50_lots_and_says_so():
+    contract = ContractFactory(estimated_value=Decimal("5100"))
+    with pytest.raises(ValidationError) as exc:
+        contract_split_into_lots(
+            actor=officer_of(contract.institution), contract=contract, plan=drafts(MAX_LOTS + 1)
+        )
+    assert exc.value.messages == ["A contract can be split into at most 50 lots; this plan has 51."]
+    assert contract.lots.count() == 1
+    assert not AuditEvent.objects.filter(verb="contract.split").exists()
+
+
+def test_the_split_takes_exactly_50_lots():
+    contract = ContractFactory(estimated_value=Decimal("5000"))
+    lots = contract_split_into_lots(
+        actor=officer_of(contract.institution), contract=contract, plan=drafts(MAX_LOTS)
+    )
+    assert [lot.number for lot in lots] == list(range(1, 51))
+
+
+def test_the_split_refuses_a_lot_with_more_cpv_codes_than_a_lot_carries():
+    contract = ContractFactory(estimated_value=Decimal("200"))
+    codes = [f"{45000000 + n * 100000}" for n in range(MAX_CPV_CODES + 1)]
+    plan = [LotDraft(title="A", value=Decimal("100")), *drafts(1, cpv_codes=codes)]
+    with pytest.raises(ValidationError) as exc:
+        contract_split_into_lots(
+            actor=officer_of(contract.institution), contract=contract, plan=plan
+        )
+    assert exc.value.messages == [
+        "Lot 2: Give at most 20 CPV codes (you gave 21): choose the closest ones."
+    ]
+    assert contract.lots.count() == 1
+
+
+def test_proposals_refuse_more_than_50_lots_before_proposing_them():
+    contract = ContractFactory(estimated_value=Decimal("100000"))
+    with pytest.raises(ValidationError) as even:
+        propose_even_split(contract=contract, lots=MAX_LOTS + 1)
+    with pytest.raises(ValidationError) as cap:
+        propose_by_value_cap(contract=contract, cap="0.01")
+    with pytest.raises(ValidationError) as district:
+        propose_by_district(contract=contract, districts=[f"B{n}" for n in range(1, 53)])
+    assert even.value.message_dict == {"lots": ["Split into at most 50 lots."]}
+    assert cap.value.message_dict == {
+        "cap": ["That would make more than 50 lots. Enter at least £2,000."]
+    }
+    assert district.value.message_dict == {"districts": ["List at most 50 districts."]}
+    assert len(propose_by_value_cap(contract=contract, cap="2000")) == MAX_LOTS

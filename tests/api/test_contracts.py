@@ -121,6 +121,19 @@ def test_only_officers_create_contracts(world, as_role, role):
         assert body["publish_breaches"] == []
 
 
+def test_create_with_every_detail_is_one_write_and_one_audit_event(world):
+    body = {**NEW, "find_a_tender_ref": "2030/S 000-000001", "cross_border_interest": True}
+    response = client_for(world.officer).post(LIST, body, format="json")
+    assert response.status_code == 201
+    assert (response.json()["find_a_tender_ref"], response.json()["cross_border_interest"]) == (
+        "2030/S 000-000001",
+        True,
+    )
+    contract = Contract.objects.get(pk=response.json()["id"])
+    verbs = AuditEvent.objects.filter(target_id=str(contract.pk)).values_list("verb", flat=True)
+    assert list(verbs) == ["contract.created"]
+
+
 def test_an_officer_cannot_create_for_another_institution(world):
     body = {**NEW, "institution": world.other_institution.pk}
     response = client_for(world.officer).post(LIST, body, format="json")
@@ -237,6 +250,15 @@ def test_bad_split_plans_are_400s(world, plan, field):
     response = split(world, plan)
     assert response.status_code == 400
     assert field in response.json()["extra"]["fields"]
+    assert world.draft.lots.count() == 1
+
+
+def test_a_cap_making_too_many_lots_is_refused_with_the_splitting_service_s_message(world):
+    response = split(world, {"plan": "value_cap", "cap": "1000"})  # 60 lots of £60,000
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"]["cap"] == [
+        "That would make more than 50 lots. Enter at least £1,200."
+    ]
     assert world.draft.lots.count() == 1
 
 
