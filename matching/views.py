@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anchors.models import Lot
 from anchors.permissions import membership_of
+from anchors.presenters import reservation_words, target_words
 from anchors.selectors import lot_questions_for_officer
 from anchors.web import officer_required
 from core.exceptions import ApplicationError
@@ -52,19 +53,8 @@ def lot_summary(lot: Lot) -> dict:
         "institution": contract.institution,
         "value": money_both(lot.value, vat_exempt=contract.vat_exempt),
         "closes_at": contract.closes_at,
-        "reservation": _reservation_words(lot),
+        "reservation": reservation_words(lot),
     }
-
-
-def _reservation_words(lot: Lot) -> str:
-    if not lot.is_reserved:
-        return ""
-    parts = []
-    if lot.reservation_suppliers != Lot.SupplierReservation.NONE:
-        parts.append(lot.get_reservation_suppliers_display())
-    if lot.reservation_location != Lot.LocationReservation.NONE:
-        parts.append(lot.get_reservation_location_display())
-    return "; ".join(parts)
 
 
 def _status_label(status: str | None) -> str:
@@ -289,7 +279,7 @@ def _render_officer_lot(request, lot: Lot, *, failed: DecisionForm | None):
     context = {
         **lot_summary(lot),
         "status": _lot_status(lot),
-        "target": lot.target_area.name if lot.target_area_id else ", ".join(lot.target_districts),
+        "target": target_words(lot),
         "codes": [link.cpv_code for link in lot.cpv_links.all()],
         "interests": interests,
         "matches": matches,
