@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from events.forms import (
+from events.forms.manage import (
     AttendanceForm,
     BuyerTableForm,
     CheckInSearchForm,

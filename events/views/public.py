@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from anchors.models import Lot
 from core.web import SERVICE_ERRORS, apply_service_errors, error_text, get_or_404
 from events import exports, reports, selectors
-from events.forms_public import ChoicesForm, RegistrationForm
+from events.forms.public import ChoicesForm, RegistrationForm
 from events.models import Event, Registration
 from events.services import invitations as invitation_services
 from events.services import registrations as registration_services

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.web import coordinator_required
 from core.web import SERVICE_ERRORS, apply_service_errors, service_errors
 from events import selectors
-from events.forms import (
+from events.forms.manage import (
     MeetingMoveForm,
     slot_label,
 )
 from events.models import Event, Meeting
 from events.services import schedule as schedule_services
-from events.views_manage.common import (
+from events.views.manage.common import (
     event_or_404,
 )
 

@@ -14,12 +14,12 @@ from accounts.web import coordinator_required
 from anchors.permissions import membership_of
 from core.web import SERVICE_ERRORS, apply_service_errors, forbidden, service_errors
 from events import exports, reports
-from events.forms import (
+from events.forms.manage import (
     BuyerTableForm,
 )
 from events.models import BuyerTable, Event
 from events.services import events as event_services
-from events.views_manage.common import (
+from events.views.manage.common import (
     CSV,
     download,
     event_or_404,

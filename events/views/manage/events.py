@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.web import coordinator_required
 from core.web import SERVICE_ERRORS, apply_service_errors, money, service_errors
 from events import reports, selectors
-from events.forms import (
+from events.forms.manage import (
     CancelEventForm,
     EventForm,
 )
 from events.models import Event, Invitation
 from events.services import events as event_services
-from events.views_manage.common import (
+from events.views.manage.common import (
     event_or_404,
 )
 

@@ -1,11 +1,11 @@
-"""The coordinator's Meet the Buyer pages, included by ``events.urls`` at ``events/manage/``
+"""The coordinators' pages' addresses (``events.views.manage``), under ``events/manage/``
 (namespace ``events``; every name here starts ``manage_``). Officers of a participating
 institution may open their tables' printable schedules and CSVs; everything else, each
 business's schedule included, is for network coordinators."""
 
 from django.urls import path
 
-from events import views_manage as views
+from events.views import manage as views
 
 urlpatterns = [
     path("", views.event_list, name="manage_list"),

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.web import coordinator_required
 from core.web import SERVICE_ERRORS, apply_service_errors, service_errors
 from events import exports, selectors
-from events.forms import (
+from events.forms.manage import (
     BusinessSearchForm,
     InvitationAddForm,
 )
 from events.models import Event, Invitation
 from events.services import invitations as invitation_services
-from events.views_manage.common import (
+from events.views.manage.common import (
     CSV,
     download,
     event_or_404,

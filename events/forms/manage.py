@@ -3,7 +3,7 @@ rules (who may act, which transitions are allowed, what fits the schedule) live 
 
 Field names are the services' keyword arguments (and the keys of their ``ValidationError``s),
 so a view passes ``cleaned_data`` through and ``core.web.apply_service_errors`` puts each
-refusal next to the field it is about. The business pages' forms are in ``forms_public.py``.
+refusal next to the field it is about. The business pages' forms are in ``events.forms.public``.
 
 Dates and times are single ``datetime-local`` inputs: browsers that support them show a picker,
 and the rest show a text box that also accepts "31/3/2027 09:30", so the pages work without

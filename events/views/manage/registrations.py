@@ -14,14 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.web import coordinator_required
 from core.web import SERVICE_ERRORS, error_text, service_errors
 from events import exports, reports, selectors
-from events.forms import (
+from events.forms.manage import (
     AttendanceForm,
     CheckInSearchForm,
 )
 from events.models import Registration
 from events.services import attendance as attendance_services
 from events.services import registrations as registration_services
-from events.views_manage.common import (
+from events.views.manage.common import (
     CSV,
     XLSX,
     attachment,

@@ -1,15 +1,11 @@
-"""Public and business pages of Meet the Buyer events, mounted at ``events/``; the coordinators'
-pages are in ``events.urls_manage`` at ``events/manage/``. Emails link to these names."""
+"""The public and business pages' addresses (``events.views.public``), under ``events/``."""
 
-from django.urls import include, path
+from django.urls import path
 
-from events import views
-
-app_name = "events"
+from events.views import public as views
 
 urlpatterns = [
     path("", views.event_list, name="list"),
-    path("manage/", include("events.urls_manage")),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/register/", views.register, name="register"),
