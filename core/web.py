@@ -43,6 +43,8 @@
   words, never colour alone. ``{{ value|money }}`` is the money filter of the same library.
 - ``error_summary(*forms)``: the GOV.UK error summary's entries for several forms (a formset's
   forms included), each linked to its control, for ``includes/_form_errors.html``.
+- ``attachment(content, filename=..., content_type=...)``: a download (CSV, spreadsheet,
+  calendar file); write more into the response as into a file.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from core import money as _money
@@ -70,6 +72,7 @@ __all__ = [
     "RefusalMiddleware",
     "access_required",
     "apply_service_errors",
+    "attachment",
     "error_summary",
     "error_text",
     "forbidden",
@@ -166,6 +169,16 @@ def service_errors(exc: ValidationError | ApplicationError) -> list[dict]:
 def error_text(exc: ValidationError | ApplicationError) -> str:
     """A service's refusal as one line, for ``messages.error`` before a redirect."""
     return " ".join(_messages(exc))
+
+
+# Downloads ----------------------------------------------------------------------------------
+
+
+def attachment(content: bytes | str = b"", *, filename: str, content_type: str) -> HttpResponse:
+    """``content`` as a file to save, named ``filename`` (ASCII: the callers build it)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Money --------------------------------------------------------------------------------------

@@ -9,14 +9,14 @@ nothing to hide by a 404); the selectors refuse anyone else too.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.web import coordinator_required
-from core.web import money
+from core.web import attachment, money
 from network import exports, selectors
 from network.forms import InstitutionFilterForm
 
@@ -71,9 +71,8 @@ def export(request, table: str):
     institution_id, _malformed = _institution_id(request)
     data = selectors.network_table(user=request.user, table=table, institution_id=institution_id)
     name = exports.filename(table, on=timezone.localdate(), institution=data.institution)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # byte order mark: spreadsheets then read the file as UTF-8
+    # The byte order mark first: spreadsheets then read the file as UTF-8.
+    response = attachment("\ufeff", filename=name, content_type="text/csv; charset=utf-8")
     exports.write_table(response, table, data.rows)
     return response
 

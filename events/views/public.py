@@ -8,113 +8,33 @@ for them); a service's refusal is shown on the page in a GOV.UK error summary.
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from anchors.models import Lot
-from core.web import SERVICE_ERRORS, apply_service_errors, error_text, get_or_404
+from core.web import SERVICE_ERRORS, apply_service_errors, attachment, error_text, get_or_404
 from events import exports, reports, selectors
 from events.forms.public import ChoicesForm, RegistrationForm
 from events.models import Event, Registration
+from events.presenters import (
+    event_summary,
+    registration_row,
+    table_options,
+    table_rows,
+    waitlist_position,
+)
 from events.services import invitations as invitation_services
 from events.services import registrations as registration_services
 from suppliers.selectors import businesses_of_member
 from suppliers.web import business_member_required
 
 EVENTS_PAGE_SIZE = 10
-
-
-# Presentation helpers -----------------------------------------------------------------------
-
-
-def clock(moment: datetime) -> str:
-    """GOV.UK style times: 9am, 1:30pm, midday."""
-    moment = timezone.localtime(moment)
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
-def day(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%A %-d %B %Y")
-
-
-def when_words(event: Event) -> str:
-    """Tuesday 12 May 2026, 9am to 1pm (both days when it runs overnight)."""
-    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    if start.date() == end.date():
-        return f"{day(start)}, {clock(start)} to {clock(end)}"
-    return f"{day(start)}, {clock(start)} to {day(end)}, {clock(end)}"
-
-
-def moment_words(moment: datetime) -> str:
-    return f"{clock(moment)} on {day(moment)}"
-
-
-def place_words(event: Event) -> str:
-    if event.is_online:
-        return "Online"
-    parts = [event.venue_name, event.venue_address.replace("\n", ", "), str(event.venue_postcode)]
-    return ", ".join(part for part in parts if part)
-
-
-def places_left(event: Event) -> int:
-    confirmed = getattr(event, "confirmed_count", None)
-    if confirmed is None:
-        confirmed = event.registrations.confirmed().count()
-    return max(event.capacity - confirmed, 0)
-
-
-def event_summary(event: Event, now: datetime | None = None) -> dict:
-    """What every page says about an event: when, where, status, places and deadline."""
-    status = event.status_at(now)
-    left = places_left(event)
-    return {
-        "event": event,
-        "when": when_words(event),
-        "place": place_words(event),
-        "online": event.is_online,
-        "status": status,
-        "status_label": Event.Status(status).label,
-        "is_open": status == Event.Status.OPEN,
-        "places_left": left,
-        "waitlist_only": left == 0,
-        "deadline": moment_words(event.registration_deadline),
-        "institutions": [institution.name for institution in event.institutions.all()],
-    }
-
-
-def table_rows(event: Event) -> list[dict]:
-    """Each buyer table with its institution and the lots it will discuss (one query for the
-    lots of every table; the selectors load the tables with their institutions)."""
-    tables = list(event.tables.all())
-    prefetch_related_objects(tables, Prefetch("lots", Lot.objects.order_by("title", "pk")))
-    return [
-        {"table": table, "institution": table.institution, "lots": list(table.lots.all())}
-        for table in tables
-    ]
-
-
-def registration_row(registration: Registration) -> dict:
-    return {
-        "registration": registration,
-        "event": registration.event,
-        "business": registration.business,
-        "when": when_words(registration.event),
-        "standing": registration.get_status_display(),
-    }
 
 
 def _manage_url(user) -> str:
@@ -246,21 +166,6 @@ def _registered_message(registration: Registration) -> str:
     return f"{business} is registered for {event}. We have emailed the confirmation."
 
 
-def table_options(field, event: Event) -> list[dict]:
-    """The wanted-tables checkboxes, each with its institution and the lots it will discuss."""
-    lots = {row["table"].pk: row["lots"] for row in table_rows(event)}
-    return [
-        {
-            "id": option.id_for_label,
-            "value": option.data["value"],
-            "label": option.choice_label,
-            "checked": option.data["selected"],
-            "lots": lots.get(int(str(option.data["value"])), []),
-        }
-        for option in field.subwidgets
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 def rsvp(request, token: str):
     invitation = invitation_services.invitation_from_token(token)
@@ -333,14 +238,6 @@ def registration_detail(request, pk: int):
     return render(request, "events/registration.html", context)
 
 
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next business to be offered a place; None when not on the waitlist."""
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    queue = list(registration.event.registrations.waitlisted().values_list("pk", flat=True))
-    return queue.index(registration.pk) + 1
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration_choices(request, pk: int):
@@ -396,14 +293,14 @@ def registration_cancel(request, pk: int):
 # Downloads ----------------------------------------------------------------------------------
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _download(registration: Registration, content: bytes, *, name: str, extension: str):
+    filename = exports.registration_filename(
+        registration=registration, name=name, extension=extension
+    )
+    return attachment(content, filename=filename, content_type=CONTENT_TYPES[extension])
 
 
-def _filename(registration: Registration, name: str, extension: str) -> str:
-    return exports.registration_filename(registration=registration, name=name, extension=extension)
+CONTENT_TYPES = {"ics": "text/calendar; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
 @require_safe
@@ -411,9 +308,10 @@ def _filename(registration: Registration, name: str, extension: str) -> str:
 def registration_ics(request, pk: int):
     registration = _registration_or_404(request.user, pk)
     return _download(
+        registration,
         exports.registration_ics(registration=registration),
-        "text/calendar; charset=utf-8",
-        _filename(registration, "calendar", "ics"),
+        name="calendar",
+        extension="ics",
     )
 
 
@@ -434,7 +332,8 @@ def registration_schedule(request, pk: int):
 def registration_schedule_csv(request, pk: int):
     registration = _registration_or_404(request.user, pk)
     return _download(
+        registration,
         exports.business_schedule_csv(registration=registration),
-        "text/csv; charset=utf-8",
-        _filename(registration, "schedule", "csv"),
+        name="schedule",
+        extension="csv",
     )

@@ -25,6 +25,7 @@ from core.web import (
     RefusalMiddleware,
     access_required,
     apply_service_errors,
+    attachment,
     error_summary,
     error_text,
     forbidden,
@@ -207,6 +208,17 @@ def test_the_error_summary_links_each_field_error_to_its_control():
         {"message": "Enter a number.", "anchor": "id_form-0-value"},
         {"message": "Lots must differ.", "anchor": ""},
     ]
+
+
+# Downloads ----------------------------------------------------------------------------------
+
+
+def test_an_attachment_is_a_named_download_that_can_be_written_on():
+    response = attachment("\ufeff", filename="awards-2026-03-31.csv", content_type="text/csv")
+    response.write("a,b\r\n")
+    assert response["Content-Disposition"] == 'attachment; filename="awards-2026-03-31.csv"'
+    assert response["Content-Type"] == "text/csv"
+    assert response.content.decode("utf-8") == "\ufeffa,b\r\n"
 
 
 # Refusals: 404 for what is not yours, 403 with the reason for what you may not do -----------

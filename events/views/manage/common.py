@@ -4,9 +4,7 @@ loading the event, size words and downloads.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-
-from core.web import get_or_404
+from core.web import attachment, get_or_404
 from events import exports, selectors
 from events.models import Event
 
@@ -19,12 +17,6 @@ def event_or_404(request, pk: int) -> Event:
 
 def size_words(business) -> str:
     return SIZE_WORDS.get(business.size_class or "", "Not known")
-
-
-def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def download(content: bytes, *, event: Event, name: str, extension: str, content_type: str):

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.web import coordinator_required
-from core.web import SERVICE_ERRORS, error_text, service_errors
+from core.web import SERVICE_ERRORS, attachment, error_text, service_errors
 from events import exports, reports, selectors
 from events.forms.manage import (
     AttendanceForm,
@@ -24,7 +24,6 @@ from events.services import registrations as registration_services
 from events.views.manage.common import (
     CSV,
     XLSX,
-    attachment,
     download,
     event_or_404,
     size_words,
