@@ -19,8 +19,9 @@
 4. An action the services refuse the user *before* it is tried, on a page they may read (a
    coordinator opening an officer's edit form): 403, with the service's reason on the page.
    Call the permission rule (it raises ``core.exceptions.PermissionDenied``) and let it go:
-   ``RefusalMiddleware`` renders every ``PermissionDenied`` a view lets escape as that page,
-   never a 500. ``forbidden(reason)`` raises it from a view that decides itself.
+   ``RefusalMiddleware`` (in ``MIDDLEWARE``) renders every ``PermissionDenied`` a view lets
+   escape as that page, never a 500. ``forbidden(reason)`` raises it from a view that
+   decides itself.
 5. An action submitted and refused by a service, for any reason (a rule, a permission,
    invalid values): the same page again, with the service's message in its error summary, at
    the field it concerns where the service named one. Catch ``SERVICE_ERRORS`` around the one
