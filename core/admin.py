@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import AuditEvent, OutboundEmail
+from core.models import AuditEvent, OutboundEmail, ReferenceFile
 
 
 @admin.register(AuditEvent)
@@ -43,3 +43,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for pk in ids:
             email_send.delay(pk)
         self.message_user(request, f"{len(ids)} email(s) queued again.")
+
+
+@admin.register(ReferenceFile)
+class ReferenceFileAdmin(admin.ModelAdmin):
+    """Read-only: which file each reference dataset was last loaded from (the loaders write it)."""
+
+    list_display = ("dataset", "file_name", "shipped", "rows_loaded", "updated_at")
+    readonly_fields = [f.name for f in ReferenceFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

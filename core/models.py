@@ -80,3 +80,30 @@ class OutboundEmail(BaseModel):
 
     def __str__(self):
         return f"{self.subject} -> {self.to} ({self.status})"
+
+
+class ReferenceFile(BaseModel):
+    """The file last loaded into one reference dataset (the CPV list, the postcode districts...).
+
+    Loaders record it in the load's transaction. Set-up loads a shipped copy only when this row
+    is missing or names an older shipped copy, so an unchanged file is not loaded again (its
+    SHA-256 and the table's row count still match) and an official file an operator loaded is
+    never replaced by the shipped one.
+    """
+
+    dataset = models.SlugField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    shipped = models.BooleanField(
+        help_text="The copy shipped with LocalLots, not an official file."
+    )
+    rows_loaded = models.PositiveIntegerField()
+    table_rows = models.PositiveIntegerField(
+        help_text="Rows in the dataset's table after the load: another count means it changed."
+    )
+
+    class Meta:
+        ordering = ["dataset"]
+
+    def __str__(self):
+        return f"{self.dataset}: {self.file_name}"

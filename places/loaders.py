@@ -4,7 +4,9 @@
 streams it row by row (the ONS directory has about 2.7 million rows), and upserts in batches
 on the natural key (district code, postcode), so loading the same file twice leaves the same
 rows. Bad rows are reported with their row number (the header is row 1) and skipped; the good
-rows are kept. The whole load is one transaction: an interrupted load leaves the old data.
+rows are kept. A strict load (the copy shipped in ``places/data/``) refuses the whole file
+instead when any row is bad. The whole load is one transaction: an interrupted or refused load
+leaves the old data. Each load records the file's checksum (``core.ReferenceFile``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from django.db import models, transaction
 
 from core.exceptions import ApplicationError
+from core.reference_files import file_sha256, reference_file_record, refused_rows_message
 from places.postcode_files import FileFormat, RowError, UnrecognisedHeader, detect_format
 from places.services import district_centroids_derive
 
@@ -44,6 +47,8 @@ class LoadReport:
     """What a load did: rows created and updated, and the rows it refused and why."""
 
     noun: str = "row"
+    dataset: str = ""  # core.ReferenceFile.dataset: what kind of file this was
+    model: type[models.Model] | None = None
     created: int = 0
     updated: int = 0
     rejected: list[Rejection] = field(default_factory=list)
@@ -75,8 +80,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def load_postcodes_file(path: str | Path, *, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadReport:
-    """Load a district-centroid CSV or an ONSPD CSV; raise ``PostcodeFileError`` if unusable."""
+def load_postcodes_file(
+    path: str | Path,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    strict: bool = False,
+    shipped: bool = False,
+) -> LoadReport:
+    """Load a district-centroid CSV or an ONSPD CSV; raise ``PostcodeFileError`` if unusable.
+
+    ``strict``: any bad row refuses the whole file (the error lists the rows). ``shipped``: the
+    file is the copy shipped with LocalLots.
+    """
     path = Path(path)
     if batch_size < 1:
         raise PostcodeFileError("The batch size must be at least 1.")
@@ -84,7 +99,22 @@ def load_postcodes_file(path: str | Path, *, batch_size: int = DEFAULT_BATCH_SIZ
         raise PostcodeFileError(f"No such file: {path}")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle, transaction.atomic():
-            return _load_rows(csv.reader(handle), batch_size=batch_size)
+            report = _load_rows(csv.reader(handle), batch_size=batch_size)
+            if strict and report.rejected_count:
+                refused = [(r.row, r.reason) for r in report.rejected]
+                raise PostcodeFileError(
+                    refused_rows_message(path, refused, report.rejected_count),
+                    extra={"rejected": refused},
+                )
+            reference_file_record(
+                dataset=report.dataset,
+                path=path,
+                sha256=file_sha256(path),
+                shipped=shipped,
+                rows_loaded=report.loaded,
+                table_rows=report.model.objects.count(),
+            )
+            return report
     except UnrecognisedHeader as exc:
         raise PostcodeFileError(f"{path}: {exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -93,7 +123,7 @@ def load_postcodes_file(path: str | Path, *, batch_size: int = DEFAULT_BATCH_SIZ
 
 def _load_rows(reader, *, batch_size: int) -> LoadReport:
     file_format = detect_format(next(reader, []))
-    report = LoadReport(noun=file_format.noun)
+    report = LoadReport(noun=file_format.noun, dataset=file_format.dataset, model=file_format.model)
     batch = _Batch(file_format, report)
     for row_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):

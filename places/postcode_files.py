@@ -28,6 +28,8 @@ from places.postcodes import InvalidPostcode, Postcode, area_of, normalise_distr
 # ONSPD gives postcodes without a grid reference latitude 99.999999 (and longitude 0.000000).
 ONS_NO_LOCATION_LATITUDE = 99.999999
 GSS_CODE_LENGTH = 9
+DISTRICTS_DATASET = "postcode-districts"
+POSTCODES_DATASET = "postcodes"
 
 DISTRICT_COLUMNS = {
     "postcode": ("postcode",),
@@ -79,6 +81,7 @@ class FileFormat:
     """How to read one kind of file: where its columns are and what each row becomes."""
 
     noun: str  # "postcode district": what a row is, for the report
+    dataset: str  # the core.ReferenceFile dataset this kind of file loads
     model: type[models.Model]
     unique_field: str
     columns: dict[str, int]  # our column name -> position in the row
@@ -123,6 +126,7 @@ def detect_format(header: list[str]) -> FileFormat:
         has_population = "population" in columns
         return FileFormat(
             noun="postcode district",
+            dataset=DISTRICTS_DATASET,
             model=PostcodeDistrict,
             unique_field="code",
             columns=columns,
@@ -136,6 +140,7 @@ def detect_format(header: list[str]) -> FileFormat:
                 columns[name] = position
         return FileFormat(
             noun="postcode",
+            dataset=POSTCODES_DATASET,
             model=FullPostcode,
             unique_field="postcode",
             columns=columns,

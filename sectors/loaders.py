@@ -5,8 +5,10 @@ mark) and the all-languages export (``CODE,BG,CS,...,EN,...``), comma, semicolon
 separated, header names in any case, UTF-8 (with or without BOM), UTF-16 or Windows-1252.
 
 Bad rows are reported by row number (the header is row 1) and skipped; the good rows are
-loaded. The whole load is one transaction and an upsert on the code, so loading the same file
-twice leaves the same rows, and a newer file updates labels in place.
+loaded. A strict load (the copy shipped in ``sectors/data/``) refuses the whole file instead
+when any row is bad, and accepts only UTF-8. The whole load is one transaction and an upsert on
+the code, so loading the same file twice leaves the same rows, and a newer file updates labels
+in place. Each load records the file's checksum (``core.ReferenceFile``, dataset ``cpv``).
 """
 
 import codecs
@@ -20,6 +22,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from core.reference_files import file_sha256, reference_file_record, refused_rows_message
 from sectors import cpv
 from sectors.models import CpvCode
 
@@ -28,6 +31,7 @@ CODE_HEADERS = ("code", "cpv", "cpv code", "cpv_code")
 LABEL_HEADERS = ("en", "english", "label", "label_en", "en_label", "description", "title")
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (",", ";", "\t")
+CPV_DATASET = "cpv"
 
 
 class CpvFileError(Exception):
@@ -64,22 +68,43 @@ class _Rejected(Exception):
     pass
 
 
-def load_cpv_file(path: Path | str, *, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadReport:
+def load_cpv_file(
+    path: Path | str,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    strict: bool = False,
+    shipped: bool = False,
+) -> LoadReport:
     """Read, validate and upsert a CPV list; raises ``CpvFileError`` when nothing can be read.
 
     The file is parsed completely before the database is touched, so a file that turns out to
-    be unreadable halfway leaves the taxonomy as it was.
+    be unreadable halfway leaves the taxonomy as it was. ``strict``: any bad row refuses the
+    whole file (``CpvFileError`` listing the rows). ``shipped``: the file is the shipped copy.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    parsed, rejected = parse_cpv_file(Path(path))
-    created, updated = _save(parsed, batch_size=batch_size)
+    path = Path(path)
+    parsed, rejected = parse_cpv_file(path, strict=strict)
+    if strict and rejected:
+        raise CpvFileError(refused_rows_message(path, rejected, len(rejected)))
+    with transaction.atomic():
+        created, updated = _save(parsed, batch_size=batch_size)
+        reference_file_record(
+            dataset=CPV_DATASET,
+            path=path,
+            sha256=file_sha256(path),
+            shipped=shipped,
+            rows_loaded=len(parsed),
+            table_rows=CpvCode.objects.count(),
+        )
     return LoadReport(created=created, updated=updated, rejected=rejected)
 
 
-def parse_cpv_file(path: Path) -> tuple[dict[str, ParsedCode], list[tuple[int, str]]]:
+def parse_cpv_file(
+    path: Path, *, strict: bool = False
+) -> tuple[dict[str, ParsedCode], list[tuple[int, str]]]:
     """The valid rows keyed by 8-digit code, and the refused rows as (row number, reason)."""
-    records = _records(_read_text(path))
+    records = _records(_read_text(path, strict=strict))
     code_column, label_column = _columns(next(records, None))
     parsed: dict[str, ParsedCode] = {}
     rejected: list[tuple[int, str]] = []
@@ -97,7 +122,7 @@ def parse_cpv_file(path: Path) -> tuple[dict[str, ParsedCode], list[tuple[int, s
     return parsed, rejected
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, strict: bool = False) -> str:
     if not path.is_file():
         raise CpvFileError(f"There is no file at {path}.")
     if path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
@@ -105,6 +130,8 @@ def _read_text(path: Path) -> str:
             f"{path.name} is a spreadsheet: save it as CSV (UTF-8) and load the CSV file."
         )
     data = path.read_bytes()
+    if strict:
+        return _utf8(path, data)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     for encoding in ENCODINGS:
@@ -113,6 +140,19 @@ def _read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise CpvFileError(f"{path.name} is not UTF-8 or Windows-1252 text.")
+
+
+def _utf8(path: Path, data: bytes) -> str:
+    """The text of a file that must be UTF-8; a broken byte is reported with its row."""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = data.count(b"\n", 0, error.start) + 1
+        raise CpvFileError(
+            f"{path}: row {row} is not UTF-8 (byte {data[error.start]:#04x}), so nothing was "
+            "loaded. Was the file saved in another encoding?"
+        ) from None
 
 
 def _records(text: str) -> Iterator[list[str]]:
@@ -151,7 +191,6 @@ def _parse_row(number: int, record: list[str], code_column: int, label_column: i
     return ParsedCode(number, code, check_digit or "", label)
 
 
-@transaction.atomic
 def _save(parsed: dict[str, ParsedCode], *, batch_size: int) -> tuple[int, int]:
     """Upsert the rows with their parents in one pass, then re-parent rows the file left out.
 

@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -12,11 +13,11 @@ from anchors.models import Contract, Institution, Lot
 from ocds.models import ImportedRelease
 from tests.ocds.test_importer import a_release
 from tests.sectors.factories import CpvCodeFactory
-from tests.services import reference_file
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = "ocds/contractsfinder_west_midlands_subset.json"
+# Five real Contracts Finder releases, shipped with the tests (see data/README.md).
+SAMPLE = Path(__file__).parent / "data" / "contractsfinder_west_midlands_subset.json"
 
 
 def import_ocds(*paths) -> tuple[str, str]:
@@ -35,7 +36,7 @@ def counts() -> tuple[int, int, int, int]:
 
 
 def test_importing_the_sample_twice_gives_five_opportunities_not_ten():
-    sample = reference_file(SAMPLE)
+    sample = SAMPLE
     out, _ = import_ocds(sample)
     assert "5 releases: 5 created, 0 updated, 0 unchanged, 0 skipped" in out
     out, _ = import_ocds(sample)
@@ -53,7 +54,7 @@ def test_importing_the_sample_twice_gives_five_opportunities_not_ten():
 def test_the_sample_is_mapped_as_the_notices_say():
     for code in ("85300000", "85310000", "60130000"):
         CpvCodeFactory(code=code, parent_id=code[:2] + "000000")
-    import_ocds(reference_file(SAMPLE))
+    import_ocds(SAMPLE)
     contracts = {c.title: c for c in Contract.objects.prefetch_related("lots")}
     transport = contracts[
         "Our Lady of the Magnificat - Home to School Transport for St Bede's Catholic Middle School"

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from places.models import FullPostcode, PostcodeDistrict
-from tests.services import reference_file
+from places.shipped import SHIPPED_DISTRICTS_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def run(*args):
 
 
 def test_load_postcodes_prints_the_summary():
-    output = run(str(reference_file("postcode_districts_B_area_doogal.csv")))
+    output = run(str(SHIPPED_DISTRICTS_FILE))
     assert output == "Loaded 79 postcode districts (79 new, 0 updated); 0 rows rejected.\n"
     assert PostcodeDistrict.objects.count() == 79
 
@@ -51,7 +51,7 @@ def test_load_postcodes_refuses_an_unrecognised_header(tmp_path):
 def test_load_postcodes_refuses_a_batch_size_below_one(tmp_path):
     with pytest.raises(CommandError, match="batch size"):
         run(
-            str(reference_file("postcode_districts_B_area_doogal.csv")),
+            str(SHIPPED_DISTRICTS_FILE),
             "--batch-size",
             "0",
         )

@@ -1,4 +1,4 @@
-"""Loading postcode files: the shared district CSV and small ONS Postcode Directory files."""
+"""Loading postcode files: the shipped district CSV and small ONS Postcode Directory files."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import pytest
 from places.loaders import PostcodeFileError, Rejection, load_postcodes_file
 from places.models import FullPostcode, PostcodeDistrict
 from places.selectors import distance_km
+from places.shipped import SHIPPED_DISTRICTS_FILE
 from tests.places.factories import PostcodeDistrictFactory
-from tests.services import reference_file
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def write_csv(tmp_path):
 
 
 def test_district_csv_loads_all_79_birmingham_districts_with_coordinates():
-    report = load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    report = load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     assert (report.created, report.updated, report.rejected) == (79, 0, [])
     assert report.summary() == "Loaded 79 postcode districts (79 new, 0 updated); 0 rows rejected."
     districts = PostcodeDistrict.objects.all()
@@ -68,7 +68,7 @@ def test_district_csv_loads_all_79_birmingham_districts_with_coordinates():
 
 
 def test_district_csv_keeps_the_details_and_trims_region():
-    load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     b9 = PostcodeDistrict.objects.get(code="B9")
     assert (b9.latitude, b9.longitude) == (
         pytest.approx(52.4770, abs=0.01),
@@ -80,15 +80,15 @@ def test_district_csv_keeps_the_details_and_trims_region():
 
 
 def test_district_csv_flags_b22_and_b99_as_non_geographic():
-    load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     flagged = PostcodeDistrict.objects.filter(non_geographic=True)
     assert sorted(flagged.values_list("code", flat=True)) == ["B22", "B99"]
 
 
 def test_loading_the_district_csv_twice_changes_nothing():
-    load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     before = list(PostcodeDistrict.objects.values_list("code", "latitude", "name", "created_at"))
-    report = load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    report = load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     assert (report.created, report.updated) == (0, 79)
     assert (
         list(PostcodeDistrict.objects.values_list("code", "latitude", "name", "created_at"))
@@ -97,17 +97,13 @@ def test_loading_the_district_csv_twice_changes_nothing():
 
 
 def test_district_centroids_put_b9_between_4_and_6_km_from_b33():
-    load_postcodes_file(reference_file("postcode_districts_B_area_doogal.csv"))
+    load_postcodes_file(SHIPPED_DISTRICTS_FILE)
     assert 4 < distance_km("B9", "B33") < 6
     assert 4 < distance_km("B9 4AA", "B33 8TH") < 6  # unknown full postcodes fall back
 
 
 def test_district_csv_rejects_bad_rows_by_row_number_and_keeps_good_ones(write_csv):
-    header = (
-        reference_file("postcode_districts_B_area_doogal.csv")
-        .read_text(encoding="utf-8")
-        .splitlines()[0]
-    )
+    header = SHIPPED_DISTRICTS_FILE.read_text(encoding="utf-8").splitlines()[0]
     path = write_csv(
         f"{header}\n"
         "B9,52.47,-1.85,410000,287000,SP1,Bordesley,Birmingham,1,1,100,50,,West Midlands,"

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from sectors.loaders import CpvFileError, load_cpv_file
 from sectors.models import CpvCode
-from tests.services import reference_file
+from sectors.shipped import SHIPPED_CPV_FILE
 
 
 def write_csv(tmp_path, text: str, *, name="cpv.csv", encoding="utf-8"):
@@ -20,7 +20,7 @@ def tree_snapshot():
 
 def test_loading_the_official_file_stores_all_codes_under_their_nearest_parent(db):
     started = time.perf_counter()
-    report = load_cpv_file(reference_file("cpv_2008_en.csv"))
+    report = load_cpv_file(SHIPPED_CPV_FILE)
     elapsed = time.perf_counter() - started
 
     assert (report.created, report.updated, report.rejected) == (9409, 45, [])
@@ -39,10 +39,10 @@ def test_loading_the_official_file_stores_all_codes_under_their_nearest_parent(d
 
 
 def test_reloading_the_official_file_leaves_the_same_rows(db):
-    load_cpv_file(reference_file("cpv_2008_en.csv"), batch_size=500)
+    load_cpv_file(SHIPPED_CPV_FILE, batch_size=500)
     before = tree_snapshot()
 
-    report = load_cpv_file(reference_file("cpv_2008_en.csv"))
+    report = load_cpv_file(SHIPPED_CPV_FILE)
 
     assert (report.created, report.updated, report.rejected) == (0, 9454, [])
     assert tree_snapshot() == before
@@ -155,4 +155,4 @@ def test_command_reports_a_missing_file_as_a_command_error(db, tmp_path):
 
 def test_command_refuses_a_batch_size_below_one(db, tmp_path):
     with pytest.raises(CommandError, match="--batch-size must be 1 or more"):
-        call_command("load_cpv", str(reference_file("cpv_2008_en.csv")), "--batch-size", "0")
+        call_command("load_cpv", str(SHIPPED_CPV_FILE), "--batch-size", "0")

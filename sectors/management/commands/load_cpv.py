@@ -1,18 +1,24 @@
-"""``python manage.py load_cpv FILE [--batch-size N]``: load the official CPV 2008 list."""
+"""``python manage.py load_cpv [FILE] [--batch-size N]``: load the official CPV 2008 list.
+
+Without FILE, the copy shipped in ``sectors/data/`` is loaded, unless it is loaded already.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sectors.loaders import DEFAULT_BATCH_SIZE, CpvFileError, load_cpv_file
+from sectors.shipped import SHIPPED_CPV_FILE, cpv_load_shipped
 
 
 class Command(BaseCommand):
     help = (
         "Load the CPV 2008 codes from the official CSV (columns CODE and EN). Safe to run again:"
-        " codes are updated in place. Bad rows are listed and skipped."
+        " codes are updated in place. Bad rows are listed and skipped. Without FILE, the copy"
+        f" shipped in {SHIPPED_CPV_FILE.parent.name}/ is loaded unless it is loaded already (and"
+        " refused whole if any row is bad)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file, such as cpv_2008_en.csv")
+        parser.add_argument("file", nargs="?", help="CSV file, such as cpv_2008_en.csv")
         parser.add_argument(
             "--batch-size",
             type=int,
@@ -24,6 +30,9 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be 1 or more.")
         try:
+            if file is None:
+                self.stdout.write(cpv_load_shipped().summary)
+                return
             report = load_cpv_file(file, batch_size=batch_size)
         except CpvFileError as error:
             raise CommandError(str(error)) from error
