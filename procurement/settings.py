@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "network",
     "events",
     "ocds",
+    "demo",  # last: the demo builds on every app above (DESIGN section 2)
 ]
 
 MIDDLEWARE = [

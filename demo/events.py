@@ -1,23 +1,19 @@
-"""The Meet the Buyer part of the East Birmingham demo (run by ``manage.py seed_demo`` after
-``anchors.demo``, which it builds on: the coordinator, the institutions and the businesses).
+"""The demo's Meet the Buyer event, built on the institutions, lots and businesses before it.
 
 One open event about three weeks out at a hall in Bordesley Green, with buyer tables for three
 anchor institutions, an invite list generated from matches and focus sectors and sent, and
 registrations that fill it: every place taken and one business on the waitlist, so cancelling
 a place (as the featured business's owner) shows the waitlist promotion. Everything goes
 through the services, so the audit trail and the outbox look as they would for real.
-Idempotent: when the event exists, nothing is created.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
-from anchors.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, FEATURED_BUSINESSES
 from anchors.models import Institution, Lot
+from demo.businesses import FEATURED_BUSINESSES
+from demo.context import COORDINATOR_EMAIL, Demo, Login
 from events.models import Event
 from events.services import (
     event_create,
@@ -51,13 +47,6 @@ TABLES = (
     ("university-of-birmingham", "Estates and repairs", "Tom Reynolds, estates", "45"),
 )
 FOCUS_SECTORS = ("55000000", "90000000", "45000000")
-
-
-@dataclass
-class EventsDemoSummary:
-    created: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
@@ -129,37 +118,28 @@ def _register_all(event: Event, businesses: list[Business]) -> int:
     return len(businesses)
 
 
-def seed_events_demo() -> EventsDemoSummary:
-    """Create the demo event unless it is there; sum up what exists."""
-    summary = EventsDemoSummary()
-    coordinator = get_user_model().objects.filter(email=COORDINATOR_EMAIL).first()
-    with transaction.atomic():
-        event = Event.objects.filter(title=EVENT_TITLE).first()
-        if event is None and coordinator is not None:
-            event = _build_event(coordinator)
-            invitations = invite_list_generate(user=coordinator, event=event, limit=INVITE_LIMIT)
-            sent = invitations_send(user=coordinator, event=event)
-            registered = _register_all(event, _registrants(event))
-            summary.created = {
-                "events": 1,
-                "buyer tables": event.tables.count(),
-                "invitations": len(invitations),
-                "invitations sent": sent,
-                "registrations": registered,
-            }
-    if event is not None:
-        summary.counts = {
-            "events": Event.objects.count(),
-            "confirmed places": event.registrations.confirmed().count(),
-            "on the waitlist": event.registrations.waitlisted().count(),
-        }
-        summary.logins = [
-            (
-                "Coordinator (events)",
-                COORDINATOR_EMAIL,
-                DEMO_PASSWORD,
-                f"Meet the Buyer events at /events/manage/; '{event.title}' is full, with a "
-                "waitlist",
-            )
-        ]
-    return summary
+def seed(demo: Demo) -> list[str]:
+    """The event, unless it is there."""
+    if Event.objects.filter(title=EVENT_TITLE).exists():
+        return []
+    coordinator = demo.coordinator
+    event = _build_event(coordinator)
+    invite_list_generate(user=coordinator, event=event, limit=INVITE_LIMIT)
+    sent = invitations_send(user=coordinator, event=event)
+    _register_all(event, _registrants(event))
+    confirmed = event.registrations.confirmed().count()
+    waiting = event.registrations.waitlisted().count()
+    return [
+        f"Created a Meet the Buyer event with {event.tables.count()} buyer tables, {sent} "
+        f"invitations sent, {confirmed} confirmed places and {waiting} on the waitlist"
+    ]
+
+
+def logins() -> list[Login]:
+    return [
+        Login(
+            "Coordinator (events)",
+            COORDINATOR_EMAIL,
+            f"Meet the Buyer events at /events/manage/; '{EVENT_TITLE}' is full, with a waitlist",
+        )
+    ]

@@ -1,30 +1,23 @@
-import io
+"""``manage.py seed_demo``: the demo's content, its output, and a second run adding nothing."""
+
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from anchors import rules
-from anchors.demo import (
-    COORDINATOR_EMAIL,
-    DEMO_PASSWORD,
-    INSTITUTIONS,
-    SECTOR_FAMILIES,
-    family_of,
-)
 from anchors.models import Award, Contract, Institution, Lot
 from anchors.services.lots import reservation_request_for
+from demo.context import COORDINATOR_EMAIL, DEMO_PASSWORD
+from demo.institutions import INSTITUTIONS
+from demo.sectors import SECTOR_FAMILIES, family_of
 from places.areas import EAST_BIRMINGHAM_CORE_DISTRICTS
+from places.models import NamedArea, PostcodeDistrict
+from sectors.models import CpvCode
 from suppliers.models import Business, BusinessSector
+from tests.demo.conftest import run_seed_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def _totals() -> dict[str, int]:
@@ -37,11 +30,6 @@ def _totals() -> dict[str, int]:
         "businesses": Business.objects.count(),
         "sectors": BusinessSector.objects.count(),
     }
-
-
-@pytest.fixture
-def seeded():
-    return _seed()
 
 
 def test_institutions_of_several_kinds_and_every_regime(seeded):
@@ -118,15 +106,44 @@ def test_every_sector_family_has_lots_and_businesses(seeded):
     assert set(SECTOR_FAMILIES) <= business_families
 
 
-def test_second_run_creates_nothing(seeded):
+def test_second_run_creates_nothing_and_says_so(seeded):
     before = _totals()
-    output = _seed()
+    output = run_seed_demo()
     assert _totals() == before
-    assert "already there" in output
+    assert output.splitlines()[0] == "The demo data is already there; nothing new."
+
+
+def test_the_demo_stands_on_the_shipped_reference_data(seeded):
+    assert CpvCode.objects.count() == 9454
+    assert PostcodeDistrict.objects.with_location().count() == 79
+    assert NamedArea.objects.get(slug="east-birmingham").wards.count() == 20
+
+
+def test_one_line_per_kind_of_thing_created_then_the_logins_last(seeded):
+    lines = seeded.splitlines()
+    heading = lines.index("Demo logins (every password is locallots-demo)")
+    # How many are invited depends on the matches stored by then (none in a test transaction).
+    event_line = lines[heading - 3]
+    assert event_line.startswith("Created a Meet the Buyer event with 3 buyer tables, ")
+    assert event_line.endswith(" invitations sent, 6 confirmed places and 1 on the waitlist")
+    assert lines[:heading] == [
+        "Loaded 9,454 CPV codes from cpv_2008_en.csv.",
+        "Loaded 79 postcode districts from postcode_districts_B_area_doogal.csv.",
+        "Loaded the 20 wards of East Birmingham from east_birmingham_wards.csv.",
+        "Created 7 anchor institutions, each with an officer",
+        "Created 160 businesses (130 micro, 60 VCSE, 119 in East Birmingham), each with its "
+        "owner's login",
+        "Created 21 contracts with 56 lots (48 hyper-local, 11 reserved, 5 awarded)",
+        "Created 2 clarification questions (1 answered)",
+        event_line,
+        "Created 168 demo logins",
+        "",
+    ]
+    assert lines[-1].split()[:2] == ["Coordinator", "(events)"]
 
 
 def test_logins_are_printed_and_work(seeded):
-    assert DEMO_PASSWORD in seeded
+    assert f"every password is {DEMO_PASSWORD}" in seeded
     assert COORDINATOR_EMAIL in seeded
     for spec in INSTITUTIONS:
         assert spec.officer_email in seeded
