@@ -231,15 +231,16 @@ def match_business(*, business_id: int, context: inputs.Context | None = None) -
         business = Business.objects.select_for_update().filter(pk=business_id).first()
         if business is None:
             return MatchRun(0, 0, skipped=True)
-        candidates = inputs.candidates_for_business(business, context)
-        matches: list[MatchRow] = []
-        if len(candidates):
-            divisions = set(business.sector_links.values_list("division", flat=True))
-            lots = inputs.lots_for_matching(
-                Lot.objects.open().filter(
-                    pk__in=Lot.objects.filter(cpv_links__division__in=divisions).values("pk")
-                )
+        divisions = set(business.sector_links.values_list("division", flat=True))
+        lots = inputs.lots_for_matching(
+            Lot.objects.open().filter(
+                pk__in=Lot.objects.filter(cpv_links__division__in=divisions).values("pk")
             )
+        )
+        matches: list[MatchRow] = []
+        # Building the candidate table costs more than the query: skip it when no lot is open.
+        candidates = inputs.candidates_for_business(business, context) if lots else []
+        if len(candidates):
             now = timezone.now()
             for lot in lots:
                 profile = inputs.lot_profile(lot, context)
