@@ -6,6 +6,10 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the server make run starts (PORT=8101: links to 8101); SITE_URL,
+# when set, wins (procurement/settings.py).
+LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+SERVER_ENV := DEV_SERVER_URL=http://$(LINK_HOST):$(PORT)
 
 .PHONY: run setup install assets migrate refdata demo test lint format bench clean
 
@@ -34,27 +38,26 @@ assets: $(ASSETS)
 
 install: $(STAMP) $(ASSETS)
 
+# Each step does only what is missing, so a second make run is quick. Django's system checks
+# run once, when the server starts, rather than in every step (--skip-checks).
 migrate: install
-	$(PY) manage.py migrate --noinput
+	@echo "Migrating the database..."
+	@$(PY) manage.py migrate --noinput --skip-checks --verbosity 0
 
-# The CPV divisions and East Birmingham are built in (migrations). The development copies of the
-# official files in $(REFDATA) add the full CPV list and Birmingham's district centroids.
-REFDATA ?= ../shared/data
+# The reference data shipped in sectors/data/ and places/data/ (the CPV list, the B postcode
+# districts, the East Birmingham wards), each loaded only when the database lacks that copy.
 refdata: migrate
-	@if [ -f "$(REFDATA)/cpv_2008_en.csv" ]; then $(PY) manage.py load_cpv "$(REFDATA)/cpv_2008_en.csv"; \
-	else echo "No CPV file in $(REFDATA): using the 45 built-in CPV divisions (see README)."; fi
-	@if [ -f "$(REFDATA)/postcode_districts_B_area_doogal.csv" ]; then \
-	  $(PY) manage.py load_postcodes "$(REFDATA)/postcode_districts_B_area_doogal.csv"; \
-	else echo "No postcode file in $(REFDATA): distances unknown until you load one (see README)."; fi
+	@$(PY) manage.py load_cpv --skip-checks
+	@$(PY) manage.py load_postcodes --skip-checks
 
-demo: refdata
-	$(PY) manage.py seed_demo
+# seed_demo loads the shipped reference data first (as refdata does), then the demo.
+demo: migrate
+	@$(SERVER_ENV) $(PY) manage.py seed_demo --skip-checks
 
 setup: demo
 
 run: setup
-	@echo "LocalLots is starting on http://$(HOST):$(PORT)/ (SQLite, tasks in-process). Ctrl+C stops it."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(SERVER_ENV) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

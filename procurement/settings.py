@@ -36,7 +36,9 @@ else:
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 SITE_NAME = "LocalLots"
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address used in links inside emails. `make run` passes the one its server listens on as
+# DEV_SERVER_URL (so `make run PORT=8101` links to port 8101); SITE_URL, when set, wins.
+SITE_URL = env.str("SITE_URL", default=env.str("DEV_SERVER_URL", default="http://127.0.0.1:8000"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -188,6 +190,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Unset CELERY_BROKER_URL: tasks run eagerly, in-process. Set it (redis://...) for real workers.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # In-process tasks still borrow a producer from Celery's pool: an in-memory transport keeps
+    # kombu from reaching for AMQP on localhost (and warning "No hostname was supplied").
+    CELERY_BROKER_WRITE_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
@@ -357,8 +363,9 @@ LOGGING = {
 }
 
 # --- Reference data -------------------------------------------------------------------------
-# Where the development copies of the reference files live (tests, demo). Operators pass the
-# official files to the loaders instead.
+# A folder of reference files beside the clone (samples, official downloads), read by the bench
+# and the OCDS schema checks. The app needs none of it: the CPV list, the B postcode districts and
+# the East Birmingham wards ship in sectors/data/ and places/data/.
 REFERENCE_DATA_DIR = Path(
     env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
 )

@@ -88,3 +88,64 @@ def test_service_urls_switch_to_postgresql_and_redis():
     assert engine == "django.db.backends.postgresql"
     assert eager == "False"
     assert broker == "redis://127.0.0.1:6379/0"
+
+
+def _shell(code: str, **env) -> subprocess.CompletedProcess:
+    """Run ``code`` in ``manage.py shell`` with the development defaults and ``env``."""
+    names = ("DJANGO_", "DATABASE_URL", "CELERY_BROKER_URL", "SITE_URL", "DEV_SERVER_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(names)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+SITE_URL_CODE = "from django.conf import settings; print(settings.SITE_URL)"
+
+
+def test_email_links_follow_the_address_make_run_serves_on():
+    result = _shell(SITE_URL_CODE, DEV_SERVER_URL="http://127.0.0.1:8101")
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8101"
+    assert _shell(SITE_URL_CODE).stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000"
+
+
+def test_site_url_wins_over_the_development_server_address():
+    result = _shell(
+        SITE_URL_CODE, DEV_SERVER_URL="http://127.0.0.1:8101", SITE_URL="https://lots.example"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "https://lots.example"
+
+
+def test_make_run_passes_its_port_to_the_demo_and_the_server():
+    result = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PORT=8101"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    commands = [line for line in result.stdout.splitlines() if "manage.py" in line]
+    seed = next(line for line in commands if "seed_demo" in line)
+    server = next(line for line in commands if "runserver" in line)
+    assert "DEV_SERVER_URL=http://127.0.0.1:8101" in seed
+    assert "DEV_SERVER_URL=http://127.0.0.1:8101" in server and "127.0.0.1:8101" in server
+
+
+def test_in_process_tasks_reach_for_no_broker():
+    """No broker set: an in-process task must not make kombu look for (and warn about) one."""
+    code = (
+        "from procurement.celery import app\n"
+        "def ran():\n"
+        "    return 'ran'\n"
+        "probe = app.task(name='probe', shared=False)(ran)\n"
+        "print(probe.delay().get())"
+    )
+    result = _shell(code)
+    assert result.stdout.strip().splitlines()[-1] == "ran"
+    assert "No hostname" not in result.stderr and "WARNING" not in result.stderr
