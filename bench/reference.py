@@ -1,10 +1,11 @@
 """Reference data for the synthetic dataset: the CPV list and the B postcode districts.
 
-The real files in ``REFERENCE_DATA_DIR`` (``../shared/data`` by default) are loaded through the
-app's own loaders (``load_cpv``, ``load_postcodes``), as ``make refdata`` does. When a file is
-missing, a short embedded sample stands in so the benchmark still runs, and says so: real CPV
-codes (at mixed depths) for the divisions local businesses work in, and the main Birmingham
-districts with centroids and populations rounded from the ONS-derived district file.
+The real files are loaded through the app's own loaders (``load_cpv``, ``load_postcodes``): those
+in the reference folder (``REFERENCE_DATA_DIR`` by default), else the copies shipped in
+``sectors/data/`` and ``places/data/``, so a bare clone measures on the same data. With no folder
+at all (the smoke tests), a short embedded sample stands in, and says so: real CPV codes (at
+mixed depths) for the divisions local businesses work in, and the main Birmingham districts with
+centroids and populations rounded from the ONS-derived district file.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 from django.core.management import call_command
 
 from places.models import PostcodeDistrict
+from places.shipped import SHIPPED_DISTRICTS_FILE
 from sectors import cpv
 from sectors.models import CpvCode
+from sectors.shipped import SHIPPED_CPV_FILE
 
 CPV_FILE = "cpv_2008_en.csv"
 DISTRICTS_FILE = "postcode_districts_B_area_doogal.csv"
@@ -265,8 +268,15 @@ def reference_data_ensure(*, folder: Path | None, log: Callable[[str], None]) ->
     return ReferenceData(_cpv_ensure(folder, log), _districts_ensure(folder, log))
 
 
+def _file(folder: Path | None, name: str, shipped: Path) -> Path | None:
+    """The file in ``folder``, or the shipped copy when the folder lacks it; None: no folder."""
+    if folder is None:
+        return None
+    return folder / name if (folder / name).is_file() else shipped
+
+
 def _cpv_ensure(folder: Path | None, log) -> str:
-    path = folder / CPV_FILE if folder else None
+    path = _file(folder, CPV_FILE, SHIPPED_CPV_FILE)
     if CpvCode.objects.count() >= FULL_CPV_MIN:
         return f"CPV 2008 list ({CpvCode.objects.count():,} codes, already loaded)"
     if path and path.is_file():
@@ -282,12 +292,12 @@ def _cpv_ensure(folder: Path | None, log) -> str:
         )
         known.add(code)
     CpvCode.objects.bulk_create(rows, ignore_conflicts=True)
-    log(f"no {CPV_FILE} in {folder}: using {len(rows)} embedded CPV codes and the 45 divisions")
-    return f"embedded sample of {len(rows)} CPV codes ({CPV_FILE} not found)"
+    log(f"no reference folder: using {len(rows)} embedded CPV codes and the 45 divisions")
+    return f"embedded sample of {len(rows)} CPV codes (no reference folder)"
 
 
 def _districts_ensure(folder: Path | None, log) -> str:
-    path = folder / DISTRICTS_FILE if folder else None
+    path = _file(folder, DISTRICTS_FILE, SHIPPED_DISTRICTS_FILE)
     located = PostcodeDistrict.objects.geographic().with_location().filter(population__gt=0)
     if located.count() >= FULL_DISTRICTS_MIN:
         return f"postcode districts ({located.count()} with population, already loaded)"
@@ -310,8 +320,8 @@ def _districts_ensure(folder: Path | None, log) -> str:
         ],
         ignore_conflicts=True,
     )
-    log(f"no {DISTRICTS_FILE} in {folder}: using {len(FALLBACK_DISTRICTS)} embedded districts")
-    return f"embedded sample of {len(FALLBACK_DISTRICTS)} B districts ({DISTRICTS_FILE} not found)"
+    log(f"no reference folder: using {len(FALLBACK_DISTRICTS)} embedded districts")
+    return f"embedded sample of {len(FALLBACK_DISTRICTS)} B districts (no reference folder)"
 
 
 class _Log:
