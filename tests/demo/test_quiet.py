@@ -8,7 +8,9 @@ from matching.models import Match
 from tests.demo.conftest import run_seed_demo
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed data, so each step's matching runs after its commit; serialized_rollback restores
+# the rows the migrations made (CPV divisions, East Birmingham) after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_demo_is_matched_and_its_emails_recorded_but_not_printed(settings, capfd):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
