@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import ApplicationError
 from core.models import ReferenceFile
 
 CHUNK_BYTES = 1 << 20
@@ -60,6 +61,10 @@ def reference_file_record(
     return record
 
 
+class ShippedFileMissing(ApplicationError):
+    """A file that ships with LocalLots is not where it should be (deleted or moved)."""
+
+
 class Outcome(StrEnum):
     LOADED = "loaded"
     UNCHANGED = "unchanged"  # this copy is loaded already and its table is as it left it
@@ -89,6 +94,10 @@ def shipped_file_load(
     counts the dataset's rows: a count other than the one recorded after the last load means the
     table changed since (rows deleted, another file loaded), so the copy is loaded again.
     """
+    if not path.is_file():
+        raise ShippedFileMissing(
+            f"{path} is missing: it ships with LocalLots (restore it with git checkout -- {path})."
+        )
     sha256 = file_sha256(path)
     current = ReferenceFile.objects.filter(dataset=dataset).first()
     if current is not None and not current.shipped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ class Demo:
     """Passed from step to step: ``institutions`` and ``businesses`` are filled by their steps
     (with what they created or found), and ``users_created`` counts the new logins."""
 
-    now: object = field(default_factory=timezone.now)
+    now: datetime = field(default_factory=timezone.now)
     institutions: dict = field(default_factory=dict)  # slug -> (Institution, officer)
     businesses: dict = field(default_factory=dict)  # name -> Business
     users_created: int = 0

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import ApplicationError
 from core.reference_files import file_sha256, reference_file_record, refused_rows_message
 from sectors import cpv
 from sectors.models import CpvCode
@@ -34,7 +35,7 @@ DELIMITERS = (",", ";", "\t")
 CPV_DATASET = "cpv"
 
 
-class CpvFileError(Exception):
+class CpvFileError(ApplicationError):
     """The file cannot be read as a CPV list at all (missing, empty, unrecognised header)."""
 
 

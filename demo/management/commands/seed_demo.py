@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: the East Birmingham demo (the steps in ``demo.steps``)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from core.exceptions import ApplicationError
 from demo.context import DEMO_PASSWORD
 from demo.steps import demo_logins, seed_demo
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        lines = seed_demo(say=lambda line: self.stdout.write(self.style.SUCCESS(line)))
+        try:
+            lines = seed_demo(say=lambda line: self.stdout.write(self.style.SUCCESS(line)))
+        except ApplicationError as error:  # a shipped reference file is damaged or missing
+            raise CommandError(error.message) from error
         if not lines:
             self.stdout.write("The demo data is already there; nothing new.")
         self.stdout.write("")

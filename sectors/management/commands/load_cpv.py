@@ -5,7 +5,8 @@ Without FILE, the copy shipped in ``sectors/data/`` is loaded, unless it is load
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sectors.loaders import DEFAULT_BATCH_SIZE, CpvFileError, load_cpv_file
+from core.exceptions import ApplicationError
+from sectors.loaders import DEFAULT_BATCH_SIZE, load_cpv_file
 from sectors.shipped import SHIPPED_CPV_FILE, cpv_load_shipped
 
 
@@ -34,8 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(cpv_load_shipped().summary)
                 return
             report = load_cpv_file(file, batch_size=batch_size)
-        except CpvFileError as error:
-            raise CommandError(str(error)) from error
+        except ApplicationError as error:  # an unreadable file, or a missing shipped one
+            raise CommandError(error.message) from error
         self.stdout.write(self.style.SUCCESS(report.summary()))
         for row, reason in report.rejected:
             self.stderr.write(f"row {row}: {reason}")
