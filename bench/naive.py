@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from matching.candidates import Candidates, postcode_area, postcode_sector
 from matching.engine import (
     AT_CONCURRENT_LIMIT_FACTOR,
     BASIS_AREA,
@@ -31,11 +32,8 @@ from matching.engine import (
     SIZE_SCORES,
     SIZE_UNKNOWN_SCORE,
     SME_CLASSES,
-    Candidates,
     EngineConfig,
     LotProfile,
-    postcode_area,
-    postcode_sector,
 )
 from sectors import cpv
 

@@ -4,6 +4,9 @@ This is where the SQL pre-filter lives (DESIGN section 4): candidates for a lot 
 businesses with a complete profile and a sector in one of the lot's CPV divisions (indexed),
 narrowed by the lot's reservation. The engine then scores them in bulk. A fixed number of
 queries per lot, whatever the number of candidates.
+
+``candidate_table`` loads the table the engine, the lot designer and team search read
+(``matching.candidates``) for any queryset of matchable businesses.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.utils import timezone
 
 from anchors.models import Award, Lot, LotCpv
 from matching import engine
+from matching.candidates import Candidates, candidates_frame
 from places import areas
 from places.authorities import authorities_in, authorities_in_and_bordering, local_authority_name
 from places.models import FullPostcode, PostcodeDistrict
@@ -62,7 +66,7 @@ class Context:
     today: object = None
     # Candidate tables already loaded in this run, by what the pre-filter reads (see
     # ``candidates_for_lot``): the lots of a nightly chunk share a few sectors.
-    candidates: dict[tuple, engine.Candidates] = field(default_factory=dict)
+    candidates: dict[tuple, Candidates] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Context:
@@ -174,7 +178,7 @@ BUSINESS_FIELDS = (
 )
 
 
-def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.Candidates:
+def candidates_for_lot(profile: engine.LotProfile, context: Context) -> Candidates:
     """Pre-filtered candidates for one lot: four queries, and one more when the lot asks for
     certificates.
 
@@ -190,14 +194,9 @@ def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.C
         profile.location_authorities,
     )
     if key not in context.candidates:
-        businesses = candidate_filter(profile, context).order_by("pk")
-        # No join to the businesses: pairs of businesses not in the table are dropped.
-        sectors = BusinessSector.objects.filter(division__in=divisions).values_list(
-            "business_id", "cpv_code_id"
+        context.candidates[key] = candidate_table(
+            candidate_filter(profile, context), context, divisions=divisions, certifications=()
         )
-        rows = list(businesses.values_list(*BUSINESS_FIELDS))
-        without = replace(profile, required_certifications=())
-        context.candidates[key] = _candidates(businesses, rows, sectors, without, context)
     candidates = context.candidates[key]
     if not profile.required_certifications or not len(candidates):
         return candidates
@@ -205,21 +204,52 @@ def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.C
     held = Business.certifications.through.objects.filter(
         certification__slug__in=profile.required_certifications
     ).values_list("business_id", "certification__slug")
-    certifications = engine.Candidates.from_frame(candidates.businesses, (), held).certifications
+    certifications = Candidates.from_frame(candidates.businesses, (), held).certifications
     return replace(candidates, certifications=certifications)
 
 
-def candidates_for_business(business: Business, context: Context) -> engine.Candidates:
+def candidates_for_business(business: Business, context: Context) -> Candidates:
     """The business alone as a candidate table (empty when it cannot be matched)."""
-    businesses = Business.objects.filter(pk=business.pk).active().complete()
-    sectors = BusinessSector.objects.filter(business=business).values_list(
-        "business_id", "cpv_code_id"
-    )
+    return candidate_table(Business.objects.filter(pk=business.pk).active().complete(), context)
+
+
+def candidate_table(
+    businesses: QuerySet[Business],
+    context: Context,
+    *,
+    divisions: Iterable[str] | None = None,
+    certifications: Iterable[str] | None = None,
+) -> Candidates:
+    """The candidate table (``matching.candidates``) of these businesses, in id order.
+
+    They are taken to be matchable (``profile_ok``): pass active businesses with a complete
+    profile, as ``candidate_filter`` does. Their sectors: those in the CPV ``divisions`` ("55")
+    when given (read without a join to the businesses, the fast way over a whole division), else
+    all of them; their certificates: those of ``certifications`` (slugs) they hold when given,
+    else all. Four queries, and one for certificates unless ``certifications`` is empty.
+    """
+    businesses = businesses.order_by("pk")
     rows = list(businesses.values_list(*BUSINESS_FIELDS))
-    return _candidates(businesses, rows, sectors, None, context)
+    if not rows:
+        return Candidates.from_frame(_frame(businesses, rows, context))
+    if divisions is None:
+        sectors = BusinessSector.objects.filter(business__in=businesses.order_by().values("pk"))
+    else:
+        sectors = BusinessSector.objects.filter(division__in=list(divisions))
+    held = []
+    certifications = None if certifications is None else list(certifications)
+    if certifications is None or certifications:
+        through = Business.certifications.through.objects.filter(
+            business__in=businesses.order_by().values("pk")
+        )
+        if certifications:
+            through = through.filter(certification__slug__in=certifications)
+        held = list(through.values_list("business_id", "certification__slug"))
+    pairs = sectors.values_list("business_id", "cpv_code_id")
+    return Candidates.from_frame(_frame(businesses, rows, context), pairs, held)
 
 
-def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.Candidates:
+def _frame(businesses, rows, context: Context):
     columns = dict(zip(BUSINESS_FIELDS, zip(*rows, strict=True), strict=False)) if rows else {}
     ids = np.asarray(columns.get("id", ()), dtype=np.int64)
     postcodes = list(columns.get("postcode", ()))
@@ -241,7 +271,7 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
         np.isnan(maximum), turnover * float(sizes.CAPACITY_SHARE_OF_TURNOVER), maximum
     )
     commitments = _commitments(businesses, ids, context) if rows else np.zeros(0, np.int64)
-    frame = engine.candidates_frame(
+    return candidates_frame(
         {
             "business_id": ids,
             "postcode": postcodes,
@@ -260,18 +290,6 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
             "profile_ok": np.ones(len(ids), dtype=bool),
         }
     )
-    certifications: list = []
-    if profile is not None and profile.required_certifications and rows:
-        through = Business.certifications.through.objects.filter(
-            business__in=businesses, certification__slug__in=profile.required_certifications
-        )
-        certifications = list(through.values_list("business_id", "certification__slug"))
-    elif profile is None and rows:
-        through = Business.certifications.through.objects.filter(
-            business__in=businesses.order_by().values("pk")
-        )
-        certifications = list(through.values_list("business_id", "certification__slug"))
-    return engine.Candidates.from_frame(frame, sectors if rows else [], certifications)
 
 
 def _floats(values) -> np.ndarray:

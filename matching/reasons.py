@@ -62,17 +62,18 @@ def explain(result: engine.MatchResult, row: int, labels: Mapping[str, str]) -> 
 
 
 def _sector_reason(result, row, labels) -> str:
-    relation = int(result.sector_relation[row])
-    business = _named(_code(result.business_code[row]), labels)
-    lot = _named(_code(result.lot_code[row]), labels)
+    sector = result.sector
+    relation = int(sector.relation[row])
+    business = _named(_code(sector.business_code[row]), labels)
+    lot = _named(_code(sector.lot_code[row]), labels)
     if relation == engine.SECTOR_COVERS:
-        if result.business_code[row] == result.lot_code[row]:
+        if sector.business_code[row] == sector.lot_code[row]:
             return f"Your sector {business} is exactly what this lot asks for."
         return f"Your sector {business} covers {lot}."
     if relation == engine.SECTOR_WITHIN:
         return f"The lot's sector {lot} includes your more specialised {business}."
     if relation == engine.SECTOR_SIBLING:
-        depth = int(result.common_digits[row])
+        depth = int(sector.common_digits[row])
         level = SECTOR_LEVEL_WORDS.get(depth, "family")
         return f"Your sector {business} is in the same CPV {level} as the lot's {lot}."
     return "None of your sectors is close to this lot's."
@@ -81,9 +82,9 @@ def _sector_reason(result, row, labels) -> str:
 def _location_reason(result, row) -> str:
     profile = result.profile
     place = f" in {profile.district}" if profile.district else ""
-    basis = int(result.location_basis[row])
+    basis = int(result.location.basis[row])
     if basis == engine.BASIS_DISTANCE:
-        text = f"{result.distance_km[row]:.1f} km from the delivery site{place}"
+        text = f"{result.location.distance_km[row]:.1f} km from the delivery site{place}"
     elif basis == engine.BASIS_SECTOR:
         text = f"In the same postcode sector as the delivery site ({profile.postcode_sector})"
     elif basis == engine.BASIS_DISTRICT:
@@ -96,7 +97,7 @@ def _location_reason(result, row) -> str:
         text = "We could not work out how far you are from the delivery site"
     if profile.is_hyper_local:
         target = profile.target_name or "the target area"
-        if result.in_target[row]:
+        if result.location.in_target[row]:
             text += f", inside {target}, where the buyer wants to spend locally"
         else:
             text += f", outside {target}, where the buyer wants to spend locally"
@@ -107,8 +108,8 @@ def _capacity_reason(result, row) -> str:
     if math.isnan(result.profile.value):
         return "The buyer has not published the lot's value."
     value = money(result.profile.value)
-    limit = result.capacity_limit[row]
-    ratio = result.capacity_ratio[row]
+    limit = result.capacity.limit[row]
+    ratio = result.capacity.ratio[row]
     if math.isnan(ratio):
         return f"The lot is worth {value}; add your largest contract size to see how it fits."
     if ratio > 1:
@@ -122,13 +123,13 @@ def _capacity_reason(result, row) -> str:
 
 def _inclusion_reason(result, row) -> str:
     parts = []
-    size = result.size_class[row]
+    size = result.inclusion.size_class[row]
     if size in SIZE_WORDS and size != "large":
         parts.append(SIZE_WORDS[size])
-    if result.is_vcse[row]:
+    if result.inclusion.is_vcse[row]:
         parts.append("a voluntary, community or social enterprise")
     text = " and ".join(parts)
-    if result.in_focus[row]:
+    if result.inclusion.in_focus[row]:
         place = result.config.focus_name
         text = f"{text} based in {place}" if text else f"Based in {place}"
     if not text:
@@ -154,8 +155,8 @@ def _reservation_reason(result, row) -> str:
 
 def _warnings(result, row) -> list[str]:
     warnings = []
-    ratio = result.capacity_ratio[row]
-    limit = result.capacity_limit[row]
+    capacity = result.capacity
+    ratio, limit = capacity.ratio[row], capacity.limit[row]
     if not math.isnan(ratio) and ratio > result.config.far_beyond_ratio:
         warnings.append(
             f"At {money(result.profile.value)} this lot is far beyond your {money(limit)} "
@@ -167,14 +168,14 @@ def _warnings(result, row) -> list[str]:
             f"At {money(result.profile.value)} this lot is more than your {money(limit)} limit: "
             "make sure you could deliver it. You can still register interest."
         )
-    if result.at_concurrent_limit[row]:
-        capacity = int(result.concurrent_capacity[row])
+    if capacity.at_concurrent_limit[row]:
+        at_once = int(capacity.concurrent_capacity[row])
         warnings.append(
-            f"You told us you can deliver {capacity} contract{'s' if capacity != 1 else ''} at "
-            f"once and you already have {int(result.commitments[row])} under way."
+            f"You told us you can deliver {at_once} contract{'s' if at_once != 1 else ''} at "
+            f"once and you already have {int(capacity.commitments[row])} under way."
         )
     names = result.profile.certification_names
-    missing = [names.get(slug, slug) for slug in result.missing_for(row)]
+    missing = [names.get(slug, slug) for slug in capacity.missing_for(row)]
     if missing:
         warnings.append(
             f"The buyer asks for {', '.join(missing)}, which your profile does not list. "

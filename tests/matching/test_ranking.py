@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anchors.models import Lot
 from matching import engine
+from matching.candidates import Candidates
 from matching.models import Interest, Match
 from matching.services import interest_register, match_lot
 from places import areas
@@ -84,7 +85,7 @@ def row(business_id, district, *, size="micro", vcse=False, capacity=125_000.0, 
 
 
 def ranked(lot_profile, rows, sectors) -> tuple[list[int], engine.MatchResult]:
-    candidates = engine.Candidates.from_records(rows, sectors)
+    candidates = Candidates.from_records(rows, sectors)
     result = engine.score(lot_profile, candidates, CONFIG)
     return result.business_id[result.stored_rows()].tolist(), result
 
@@ -139,7 +140,7 @@ def test_exact_sector_beats_a_sibling_at_the_same_place_pure():
     sectors = [(1, "55100000"), (2, SCHOOL_MEALS), (3, "55523200")]
     order, result = ranked(profile(), rows, sectors)
     assert order[:2] == [2, 3]
-    assert result.sector[1] > result.sector[2] > result.sector[0]
+    assert result.sector.score[1] > result.sector.score[2] > result.sector.score[0]
 
 
 def test_a_business_at_capacity_ranks_below_an_identical_one_with_room_pure():

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from matching import engine
+from matching.candidates import Candidates
 from matching.reasons import explain, money
 from places import areas
 
@@ -59,7 +60,7 @@ def explained(profile=None, *, code=CATERING, certifications=(), labels=LABELS, 
         profile_ok=True,
     )
     row.update(fields)
-    candidates = engine.Candidates.from_records([row], [(1, code)], certifications)
+    candidates = Candidates.from_records([row], [(1, code)], certifications)
     result = engine.score(profile or lot(), candidates, CONFIG)
     return explain(result, 0, labels)
 
