@@ -9,8 +9,9 @@ match are written afterwards, by ``matching.reasons``, for the stored matches on
 The model is DESIGN section 4:
 
 - Eligibility for a stored match (``eligibility``): active with a complete profile, a sector
-  overlap with the lot, and the lot's reservation satisfied. Nothing else is a bar (PA23 s.85:
-  capacity and certifications are for the buyer to assess, so they rank and warn).
+  overlap with the lot, and the lot's reservation met (``matching.reservations``). Nothing else
+  is a bar (PA23 s.85: capacity and certifications are for the buyer to assess, so they rank and
+  warn).
 - Four components in [0, 1], combined with the configured weights: sector (CPV hierarchy,
   ``sector_fit``), location (distance decay, or the postcode hierarchy without coordinates;
   inside a hyper-local lot's target area never scores below outside it, ``location_fit``),
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from matching.candidates import Candidates, isin, postcode_area, postcode_sector
-from suppliers import sizes  # pure: the same size bands the database uses
+from matching.reservations import Reservation, Verdict
 
 ENGINE_VERSION = "2026.11.3"
 
@@ -69,7 +70,6 @@ AT_CONCURRENT_LIMIT_FACTOR = 0.5
 SIZE_SCORES = {"micro": 1.0, "small": 0.7, "medium": 0.4, "large": 0.1}
 SIZE_UNKNOWN_SCORE = 0.3
 INCLUSION_SIZE_SHARE, INCLUSION_VCSE_SHARE, INCLUSION_FOCUS_SHARE = 0.6, 0.25, 0.15
-SME_CLASSES = tuple(size.value for size, _, _ in sizes.SIZE_BANDS)  # micro, small, medium
 
 _POWERS = np.array([10 ** (8 - k) for k in range(1, 9)], dtype=np.int64)  # 10^7 .. 10^0
 
@@ -120,11 +120,7 @@ class LotProfile:
     longitude: float | None = None
     target_districts: frozenset[str] = frozenset()  # non-empty: the lot is hyper-local
     target_name: str = ""
-    supplier_reservation: str = "none"  # none | sme | vcse | sme_vcse
-    location_reservation: str = "none"  # none | uk | authority_area | ... | county
-    location_authorities: frozenset[str] = frozenset()  # who a location reservation admits
-    location_name: str = ""  # "Birmingham", for sentences
-    regime_name: str = ""  # the law the reservation is made under, for sentences
+    reservation: Reservation = field(default_factory=Reservation)
     required_certifications: tuple[str, ...] = ()  # slugs
     certification_names: Mapping[str, str] = field(default_factory=dict)
 
@@ -207,8 +203,13 @@ class Eligibility:
 
     profile_ok: np.ndarray  # active, profile complete
     sector_overlap: np.ndarray
-    reservation_ok: np.ndarray
+    reservation: np.ndarray  # a ``Verdict`` per candidate (int8): meets / not / cannot confirm
+    local_authority: pd.Categorical  # what the location part was judged on ("" when unknown)
     eligible: np.ndarray  # all three hold
+
+    @property
+    def reservation_met(self) -> np.ndarray:
+        return self.reservation == Verdict.MEETS
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,58 +282,16 @@ def eligibility(
     when the caller has it."""
     frame = candidates.businesses
     sector = sector if sector is not None else sector_fit(profile, candidates)
-    reservation_ok = _reservation_ok(profile, frame)
+    authority = frame["local_authority"]
+    reservation = profile.reservation.verdicts(frame["size_class"], frame["is_vcse"], authority)
     profile_ok = frame["profile_ok"].to_numpy(dtype=bool)
     return Eligibility(
         profile_ok=profile_ok,
         sector_overlap=sector.overlaps,
-        reservation_ok=reservation_ok,
-        eligible=profile_ok & sector.overlaps & reservation_ok,
+        reservation=reservation,
+        local_authority=authority.array,
+        eligible=profile_ok & sector.overlaps & (reservation == Verdict.MEETS),
     )
-
-
-def _reservation_ok(profile: LotProfile, frame: pd.DataFrame) -> np.ndarray:
-    n = len(frame)
-    is_sme = isin(frame["size_class"], SME_CLASSES)
-    is_vcse = frame["is_vcse"].to_numpy(dtype=bool)
-    suppliers_ok = {
-        "none": np.ones(n, dtype=bool),
-        "sme": is_sme,
-        "vcse": is_vcse,
-        "sme_vcse": is_sme | is_vcse,
-    }[profile.supplier_reservation]
-    if profile.location_reservation in ("none", "uk"):
-        return suppliers_ok  # every business here has a UK postcode
-    return suppliers_ok & isin(frame["local_authority"], profile.location_authorities)
-
-
-def reservation_refusal(
-    profile: LotProfile, *, size_class: str | None, is_vcse: bool, local_authority: str
-) -> str | None:
-    """Why the lot's reservation shuts this business out, in words; None when it may take part.
-
-    The one bar to registering interest (PA23 s.85 forbids the others). An unknown authority is
-    let through: the buyer checks where a supplier is based when it assesses bids.
-    """
-    rule = f" under {profile.regime_name}" if profile.regime_name else ""
-    is_sme = size_class in SME_CLASSES
-    wanted = {
-        "sme": (is_sme, "SMEs (fewer than 250 staff)"),
-        "vcse": (is_vcse, "voluntary, community and social enterprises (VCSEs)"),
-        "sme_vcse": (is_sme or is_vcse, "SMEs and VCSEs"),
-    }.get(profile.supplier_reservation)
-    if wanted and not wanted[0]:
-        return f"This lot is reserved for {wanted[1]}{rule}, and your profile says you are not one."
-    if (
-        profile.location_reservation not in ("none", "uk")
-        and local_authority
-        and local_authority not in profile.location_authorities
-    ):
-        return (
-            f"This lot is reserved for suppliers based in {profile.location_name}{rule}; "
-            f"your postcode is in {local_authority}."
-        )
-    return None
 
 
 def _best(passing: np.ndarray, total: np.ndarray, limit: int) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 This is where the SQL pre-filter lives (DESIGN section 4): candidates for a lot are active
 businesses with a complete profile and a sector in one of the lot's CPV divisions (indexed),
-narrowed by the lot's reservation. The engine then scores them in bulk. A fixed number of
-queries per lot, whatever the number of candidates.
+narrowed by the lot's reservation (``reservation_filter``, the SQL form of
+``matching.reservations``). The engine then scores them in bulk. A fixed number of queries per
+lot, whatever the number of candidates.
 
 ``candidate_table`` loads the table the engine, the lot designer and team search read
 (``matching.candidates``) for any queryset of matchable businesses.
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import or_
 
 import numpy as np
 import pandas as pd
@@ -23,6 +26,7 @@ from django.utils import timezone
 from anchors.models import Award, Lot, LotCpv
 from matching import engine
 from matching.candidates import Candidates, candidates_frame
+from matching.reservations import SIZE_CLASSES, Reservation, Verdict
 from places import areas
 from places.authorities import authorities_in, authorities_in_and_bordering, local_authority_name
 from places.models import FullPostcode, PostcodeDistrict
@@ -31,7 +35,6 @@ from suppliers import sizes
 from suppliers.models import Business, BusinessSector
 
 REGIME_SHORT_NAMES = {"order_2026": "the 2026 Order", "ppn_005": "PPN 005"}
-SME_CLASSES = list(engine.SME_CLASSES)
 
 
 def engine_config() -> engine.EngineConfig:
@@ -81,10 +84,6 @@ class Context:
                 context.authority[code] = local_authority_name(region)
         return context
 
-    def districts_in(self, authorities: Iterable[str]) -> list[str]:
-        wanted = set(authorities)
-        return sorted(code for code, name in self.authority.items() if name in wanted)
-
 
 def lots_for_matching(lots: QuerySet[Lot]) -> QuerySet[Lot]:
     """Lots with everything ``lot_profile`` reads, in four queries for any number of lots."""
@@ -95,18 +94,28 @@ def lots_for_matching(lots: QuerySet[Lot]) -> QuerySet[Lot]:
     )
 
 
-def _location_reservation(lot: Lot) -> tuple[frozenset[str], str]:
+def lot_reservation(lot: Lot) -> Reservation:
+    """The lot's reservation as the rule reads it: the local authorities its location part
+    admits, worked out from the institution's area, and the names for sentences."""
     institution = lot.contract.institution
     kind = lot.reservation_location
+    authorities, place = frozenset(), "the UK" if kind == Lot.LocationReservation.UK else ""
     if kind == Lot.LocationReservation.AUTHORITY_AREA:
-        home = institution.home_area_name
-        return authorities_in(home, authority_first=True), home
-    if kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
-        name = f"{institution.home_area_name} or a bordering county"
-        return authorities_in_and_bordering(institution.home_area_name), name
-    if kind == Lot.LocationReservation.COUNTY:
-        return authorities_in(institution.county_name), institution.county_name
-    return frozenset(), "the UK" if kind == Lot.LocationReservation.UK else ""
+        place = institution.home_area_name
+        authorities = authorities_in(place, authority_first=True)
+    elif kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
+        place = f"{institution.home_area_name} or a bordering county"
+        authorities = authorities_in_and_bordering(institution.home_area_name)
+    elif kind == Lot.LocationReservation.COUNTY:
+        place = institution.county_name
+        authorities = authorities_in(place)
+    return Reservation(
+        suppliers=lot.reservation_suppliers,
+        location=kind,
+        authorities=authorities,
+        place=place,
+        regime=REGIME_SHORT_NAMES.get(institution.reservation_regime, ""),
+    )
 
 
 def _point(postcode: str, district: str, context: Context) -> tuple[float | None, float | None]:
@@ -126,7 +135,6 @@ def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
     else:
         target = frozenset(lot.target_districts)
         target_name = ", ".join(lot.target_districts)
-    authorities, location_name = _location_reservation(lot)
     latitude, longitude = _point(lot.delivery_postcode, lot.delivery_district, context)
     certifications = list(lot.required_certifications.all())
     return engine.LotProfile(
@@ -140,11 +148,7 @@ def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
         longitude=longitude,
         target_districts=target,
         target_name=target_name,
-        supplier_reservation=lot.reservation_suppliers,
-        location_reservation=lot.reservation_location,
-        location_authorities=authorities,
-        location_name=location_name,
-        regime_name=REGIME_SHORT_NAMES.get(lot.contract.institution.reservation_regime, ""),
+        reservation=lot_reservation(lot),
         required_certifications=tuple(c.slug for c in certifications),
         certification_names={c.slug: c.name for c in certifications},
     )
@@ -154,15 +158,49 @@ def candidate_filter(profile: engine.LotProfile, context: Context) -> QuerySet[B
     """The SQL pre-filter: who could possibly be stored as a match for this lot."""
     divisions = {code[:2] for code in profile.cpv_codes}
     businesses = Business.objects.active().complete().with_sector_division(divisions)
-    if profile.supplier_reservation == Lot.SupplierReservation.SME:
-        businesses = businesses.sme()
-    elif profile.supplier_reservation == Lot.SupplierReservation.VCSE:
-        businesses = businesses.vcse()
-    elif profile.supplier_reservation == Lot.SupplierReservation.SME_VCSE:
-        businesses = businesses.filter(Q(size_class__in=SME_CLASSES) | Q(is_vcse=True))
-    if profile.location_reservation not in ("none", "uk"):
-        businesses = businesses.in_districts(context.districts_in(profile.location_authorities))
-    return businesses
+    return businesses.filter(reservation_filter(profile.reservation, context))
+
+
+def reservation_filter(reservation: Reservation, context: Context) -> Q:
+    """The businesses that meet the reservation, as a filter on ``Business``.
+
+    Built by asking the rule itself (``Reservation.admits_supplier`` and ``location_verdict``,
+    whose weaker answer is the verdict) about every value the stored columns can take: each
+    size class (or none) with and without VCSE status, and the authority of every district we
+    know. So the pre-filter cannot drift from the engine and the interest check.
+    """
+    admitted = {
+        vcse: [size for size in (*SIZE_CLASSES, None) if reservation.admits_supplier(size, vcse)]
+        for vcse in (False, True)
+    }
+    if admitted[False] == admitted[True]:  # VCSE status makes no difference
+        supplier = _size_class_in(admitted[False])
+    else:
+        either = [Q(is_vcse=vcse) & _size_class_in(sizes) for vcse, sizes in admitted.items()]
+        supplier = reduce(or_, either)
+    return supplier & _location_filter(reservation, context)
+
+
+def _size_class_in(size_classes: list[str | None]) -> Q:
+    """``size_class`` is one of these (None: not known); no condition when it may be any."""
+    if len(size_classes) == len(SIZE_CLASSES) + 1:
+        return Q()
+    known = Q(size_class__in=[size for size in size_classes if size])
+    return known | Q(size_class__isnull=True) if None in size_classes else known
+
+
+def _location_filter(reservation: Reservation, context: Context) -> Q:
+    """The districts whose authority meets the location part; a district we do not know (no
+    authority on record) meets it only if an unknown authority does."""
+    verdicts = {
+        code: reservation.location_verdict(name) for code, name in context.authority.items()
+    }
+    meets = sorted(code for code, verdict in verdicts.items() if verdict == Verdict.MEETS)
+    if reservation.location_verdict(None) != Verdict.MEETS:
+        return Q(district__in=meets)
+    if len(meets) < len(verdicts):
+        return ~Q(district__in=sorted(set(verdicts) - set(meets)))
+    return Q()
 
 
 BUSINESS_FIELDS = (
@@ -187,12 +225,8 @@ def candidates_for_lot(profile: engine.LotProfile, context: Context) -> Candidat
     load; the certificates the lot asks for are added per lot.
     """
     divisions = sorted({code[:2] for code in profile.cpv_codes})
-    key = (
-        tuple(divisions),
-        profile.supplier_reservation,
-        profile.location_reservation,
-        profile.location_authorities,
-    )
+    reservation = profile.reservation
+    key = (tuple(divisions), reservation.suppliers, reservation.location, reservation.authorities)
     if key not in context.candidates:
         context.candidates[key] = candidate_table(
             candidate_filter(profile, context), context, divisions=divisions, certifications=()

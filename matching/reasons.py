@@ -3,8 +3,8 @@
 Pure Python over one row of a ``MatchResult``: written for stored matches only, after the
 vectorised scoring. Reasons say why the lot suits the business; warnings say what the business
 should weigh up (a stretch on capacity, a certificate the buyer asks for). Neither ever stops
-anyone registering interest (PA23 s.85); only a lawful reservation does, and that is explained
-by ``engine.reservation_refusal``.
+anyone registering interest (PA23 s.85); only a lawful reservation does, and the sentence about
+it comes from the same rule that decided eligibility (``matching.reservations``).
 """
 
 from __future__ import annotations
@@ -139,18 +139,13 @@ def _inclusion_reason(result, row) -> str:
 
 
 def _reservation_reason(result, row) -> str:
-    profile = result.profile
-    rule = f" under {profile.regime_name}" if profile.regime_name else ""
-    words = {
-        "sme": "SMEs",
-        "vcse": "VCSEs",
-        "sme_vcse": "SMEs and VCSEs",
-    }.get(profile.supplier_reservation)
-    place = profile.location_name if profile.location_reservation not in ("none", "uk") else ""
-    if not words and not place:
-        return ""
-    who = f"{words} based in {place}" if words and place else words or f"suppliers based in {place}"
-    return f"Reserved for {who}{rule}: you qualify."
+    """The reservation's sentence for this business: why it qualifies (the only case for a
+    stored match), or why it does not or cannot be confirmed; "" when the lot is open to all."""
+    return result.profile.reservation.judge(
+        size_class=result.inclusion.size_class[row],
+        is_vcse=bool(result.inclusion.is_vcse[row]),
+        local_authority=result.eligibility.local_authority[row],
+    ).sentence
 
 
 def _warnings(result, row) -> list[str]:

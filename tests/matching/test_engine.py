@@ -13,6 +13,7 @@ import pytest
 
 from matching import engine
 from matching.candidates import Candidates, candidates_frame
+from matching.reservations import Reservation
 from places import areas
 
 SCHOOL_MEALS = "55523100"
@@ -400,17 +401,17 @@ def reservation_rows():
     ],
 )
 def test_supplier_reservation_stores_only_those_it_admits(reservation, stored):
-    result = run(lot(supplier_reservation=reservation), reservation_rows())
-    assert result.eligibility.reservation_ok.tolist() == stored
+    result = run(lot(reservation=Reservation(suppliers=reservation)), reservation_rows())
+    assert result.eligibility.reservation_met.tolist() == stored
     assert result.eligible.tolist() == stored
     assert result.stored.tolist() == stored
 
 
 def test_location_reservation_admits_businesses_by_local_authority():
     profile = lot(
-        location_reservation="authority_area",
-        location_authorities=frozenset({"Birmingham"}),
-        location_name="Birmingham",
+        reservation=Reservation(
+            location="authority_area", authorities=frozenset({"Birmingham"}), place="Birmingham"
+        )
     )
     rows = [
         business(1, local_authority="Birmingham"),
@@ -422,16 +423,16 @@ def test_location_reservation_admits_businesses_by_local_authority():
 
 
 def test_uk_location_reservation_admits_everyone():
-    profile = lot(location_reservation="uk")
+    profile = lot(reservation=Reservation(location="uk"))
     result = run(profile, [business(1, local_authority=""), business(2, local_authority="Leeds")])
     assert result.stored.all()
 
 
 def test_supplier_and_location_reservations_both_apply():
     profile = lot(
-        supplier_reservation="vcse",
-        location_reservation="county",
-        location_authorities=frozenset({"Birmingham", "Solihull"}),
+        reservation=Reservation(
+            suppliers="vcse", location="county", authorities=frozenset({"Birmingham", "Solihull"})
+        )
     )
     rows = [
         business(1, is_vcse=True, local_authority="Solihull"),
@@ -441,14 +442,14 @@ def test_supplier_and_location_reservations_both_apply():
     assert run(profile, rows).stored.tolist() == [True, False, False]
 
 
-def refusal(profile, size_class="micro", is_vcse=False, local_authority="Birmingham"):
-    return engine.reservation_refusal(
-        profile, size_class=size_class, is_vcse=is_vcse, local_authority=local_authority
-    )
+def refusal(reservation, size_class="micro", is_vcse=False, local_authority="Birmingham"):
+    return reservation.judge(
+        size_class=size_class, is_vcse=is_vcse, local_authority=local_authority
+    ).refusal
 
 
 def test_refusal_names_the_reservation_and_the_regime():
-    text = refusal(lot(supplier_reservation="sme", regime_name="the 2026 Order"), "large")
+    text = refusal(Reservation(suppliers="sme", regime="the 2026 Order"), "large")
     assert text == (
         "This lot is reserved for SMEs (fewer than 250 staff) under the 2026 Order, "
         "and your profile says you are not one."
@@ -456,22 +457,22 @@ def test_refusal_names_the_reservation_and_the_regime():
 
 
 def test_refusal_for_vcse_and_sme_vcse_reservations():
-    vcse = refusal(lot(supplier_reservation="vcse"), "micro", is_vcse=False)
+    vcse = refusal(Reservation(suppliers="vcse"), "micro", is_vcse=False)
     assert "voluntary, community and social enterprises (VCSEs)" in vcse
     assert " under " not in vcse
-    assert refusal(lot(supplier_reservation="vcse"), "large", is_vcse=True) is None
-    both = refusal(lot(supplier_reservation="sme_vcse"), "large", is_vcse=False)
+    assert refusal(Reservation(suppliers="vcse"), "large", is_vcse=True) is None
+    both = refusal(Reservation(suppliers="sme_vcse"), "large", is_vcse=False)
     assert "reserved for SMEs and VCSEs" in both
-    assert refusal(lot(supplier_reservation="sme_vcse"), "large", is_vcse=True) is None
-    assert refusal(lot(supplier_reservation="sme_vcse"), "small", is_vcse=False) is None
+    assert refusal(Reservation(suppliers="sme_vcse"), "large", is_vcse=True) is None
+    assert refusal(Reservation(suppliers="sme_vcse"), "small", is_vcse=False) is None
 
 
 def test_refusal_for_a_business_outside_the_reserved_area_names_its_authority():
-    profile = lot(
-        location_reservation="authority_area",
-        location_authorities=frozenset({"Birmingham"}),
-        location_name="Birmingham",
-        regime_name="the 2026 Order",
+    profile = Reservation(
+        location="authority_area",
+        authorities=frozenset({"Birmingham"}),
+        place="Birmingham",
+        regime="the 2026 Order",
     )
     assert refusal(profile, local_authority="Birmingham") is None
     assert refusal(profile, local_authority="Solihull") == (
@@ -481,13 +482,13 @@ def test_refusal_for_a_business_outside_the_reserved_area_names_its_authority():
 
 
 def test_refusal_lets_an_unknown_authority_through():
-    profile = lot(location_reservation="county", location_authorities=frozenset({"Birmingham"}))
+    profile = Reservation(location="county", authorities=frozenset({"Birmingham"}))
     assert refusal(profile, local_authority="") is None
 
 
 def test_no_refusal_without_a_reservation():
-    assert refusal(lot(), "large") is None
-    assert refusal(lot(location_reservation="uk"), local_authority="Leeds") is None
+    assert refusal(Reservation(), "large") is None
+    assert refusal(Reservation(location="uk"), local_authority="Leeds") is None
 
 
 # --- Threshold, weights, notify ---------------------------------------------------------------
@@ -661,7 +662,7 @@ def test_the_engine_and_its_reasons_load_without_django():
     import sys
 
     code = (
-        "import sys, matching.engine, matching.reasons, matching.candidates;"
+        "import sys, matching.engine, matching.reasons, matching.reservations, matching.candidates;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from matching import engine
 from matching.candidates import Candidates
+from matching.reservations import Reservation
 from places import areas
 
 EAST_BIRMINGHAM = frozenset(
@@ -73,7 +74,9 @@ def lots(draw, hyper_local=None, with_point=None):
         latitude=draw(latitudes) if with_point else None,
         longitude=draw(longitudes) if with_point else None,
         target_districts=frozenset(target),
-        supplier_reservation=draw(st.sampled_from(["none", "sme", "vcse", "sme_vcse"])),
+        reservation=Reservation(
+            suppliers=draw(st.sampled_from(["none", "sme", "vcse", "sme_vcse"]))
+        ),
         required_certifications=tuple(required),
     )
 

@@ -15,6 +15,7 @@ from anchors.models import Lot
 from matching import engine
 from matching.candidates import Candidates
 from matching.models import Interest, Match
+from matching.reservations import Reservation
 from matching.services import interest_register, match_lot
 from places import areas
 from places.models import NamedArea
@@ -106,7 +107,7 @@ def test_school_meals_in_b9_ranks_local_micro_caterers_first_pure():
 def test_vcse_reserved_lot_never_stores_a_non_vcse_business_pure():
     rows = [row(1, "B9"), row(2, "B9", vcse=True), row(3, "B33", size="large", vcse=True)]
     sectors = [(i, CATERING) for i in (1, 2, 3)]
-    order, result = ranked(profile(supplier_reservation="vcse"), rows, sectors)
+    order, result = ranked(profile(reservation=Reservation(suppliers="vcse")), rows, sectors)
     assert order == [2, 3]
     assert result.score[0] > result.score[2]  # the best score, yet shut out
 
