@@ -70,14 +70,17 @@ test: install
 bench: install
 	@$(PY) -m bench.matching $(BENCH_ARGS)
 
+# lint-imports checks the dependency chain of DESIGN section 2 and that the engine imports no
+# Django (the contracts are [tool.importlinter] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 .pytest_cache .import_linter_cache .grimp_cache

@@ -71,6 +71,7 @@ from bench.synthetic import (
     search_lots_remove,
 )
 from matching import engine, inputs
+from matching.candidates import Candidates
 from matching.models import Match
 from matching.services import match_lot, match_lots, open_lot_chunks
 from suppliers.models import BusinessSector
@@ -102,7 +103,7 @@ class Subject:
     context: inputs.Context
     lot_id: int
     profile: engine.LotProfile
-    candidates: engine.Candidates  # every matchable business, padded to --businesses rows
+    candidates: Candidates  # every matchable business, padded to --businesses rows
 
 
 def busiest_lot(context: inputs.Context) -> tuple[int, engine.LotProfile]:
@@ -126,7 +127,7 @@ def busiest_lot(context: inputs.Context) -> tuple[int, engine.LotProfile]:
 
 def all_candidates(
     context: inputs.Context, size: int, seed: int, certifications: tuple[str, ...] = ()
-) -> engine.Candidates:
+) -> Candidates:
     """Every matchable business as one candidate table, repeated rows making it ``size`` long,
     with the ``certifications`` they hold."""
     divisions = sorted(set(BusinessSector.objects.values_list("division", flat=True)))
@@ -144,7 +145,7 @@ def all_candidates(
     rows = np.concatenate(
         [np.arange(len(candidates)), rng.integers(0, len(candidates), size - len(candidates))]
     )
-    return engine.Candidates(
+    return Candidates(
         candidates.businesses.iloc[rows].reset_index(drop=True),
         _repeat_long(candidates.sectors, rows, len(candidates)),
         _repeat_long(candidates.certifications, rows, len(candidates)),
@@ -189,7 +190,7 @@ def bench_naive(subject: Subject, *, size: int = NAIVE_CANDIDATES, repeats: int 
     """
     frame = subject.candidates.businesses.iloc[:size]
     sectors, certifications = subject.candidates.sectors, subject.candidates.certifications
-    candidates = engine.Candidates(
+    candidates = Candidates(
         frame,
         sectors[sectors["row"] < len(frame)].reset_index(drop=True),
         certifications[certifications["row"] < len(frame)].reset_index(drop=True),

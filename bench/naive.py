@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from matching.candidates import Candidates, postcode_area, postcode_sector
 from matching.engine import (
     AT_CONCURRENT_LIMIT_FACTOR,
     BASIS_AREA,
@@ -30,13 +31,10 @@ from matching.engine import (
     SECTOR_WITHIN_SCORE,
     SIZE_SCORES,
     SIZE_UNKNOWN_SCORE,
-    SME_CLASSES,
-    Candidates,
     EngineConfig,
     LotProfile,
-    postcode_area,
-    postcode_sector,
 )
+from matching.reservations import Verdict
 from sectors import cpv
 
 EARTH_RADIUS_KM = 6371.0088
@@ -176,14 +174,11 @@ def _inclusion(record: dict, config: EngineConfig) -> float:
 
 
 def _reservation_ok(profile: LotProfile, record: dict) -> bool:
-    is_sme = record["size_class"] in SME_CLASSES
-    is_vcse = bool(record["is_vcse"])
-    suppliers_ok = {
-        "none": True,
-        "sme": is_sme,
-        "vcse": is_vcse,
-        "sme_vcse": is_sme or is_vcse,
-    }[profile.supplier_reservation]
-    if profile.location_reservation in ("none", "uk"):
-        return suppliers_ok
-    return suppliers_ok and record["local_authority"] in profile.location_authorities
+    """The reservation rule is not scoring: it has one definition, for one business, which
+    the engine lifts over the table; this loop asks it directly."""
+    verdict = profile.reservation.verdict(
+        size_class=record["size_class"],
+        is_vcse=record["is_vcse"],
+        local_authority=record["local_authority"],
+    )
+    return verdict == Verdict.MEETS

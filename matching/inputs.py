@@ -2,14 +2,20 @@
 
 This is where the SQL pre-filter lives (DESIGN section 4): candidates for a lot are active
 businesses with a complete profile and a sector in one of the lot's CPV divisions (indexed),
-narrowed by the lot's reservation. The engine then scores them in bulk. A fixed number of
-queries per lot, whatever the number of candidates.
+narrowed by the lot's reservation (``reservation_filter``, the SQL form of
+``matching.reservations``). The engine then scores them in bulk. A fixed number of queries per
+lot, whatever the number of candidates.
+
+``candidate_table`` loads the table the engine, the lot designer and team search read
+(``matching.candidates``) for any queryset of matchable businesses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import or_
 
 import numpy as np
 import pandas as pd
@@ -19,6 +25,8 @@ from django.utils import timezone
 
 from anchors.models import Award, Lot, LotCpv
 from matching import engine
+from matching.candidates import Candidates, candidates_frame
+from matching.reservations import SIZE_CLASSES, Reservation, Verdict
 from places import areas
 from places.authorities import authorities_in, authorities_in_and_bordering, local_authority_name
 from places.models import FullPostcode, PostcodeDistrict
@@ -27,7 +35,6 @@ from suppliers import sizes
 from suppliers.models import Business, BusinessSector
 
 REGIME_SHORT_NAMES = {"order_2026": "the 2026 Order", "ppn_005": "PPN 005"}
-SME_CLASSES = list(engine.SME_CLASSES)
 
 
 def engine_config() -> engine.EngineConfig:
@@ -62,7 +69,7 @@ class Context:
     today: object = None
     # Candidate tables already loaded in this run, by what the pre-filter reads (see
     # ``candidates_for_lot``): the lots of a nightly chunk share a few sectors.
-    candidates: dict[tuple, engine.Candidates] = field(default_factory=dict)
+    candidates: dict[tuple, Candidates] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Context:
@@ -77,10 +84,6 @@ class Context:
                 context.authority[code] = local_authority_name(region)
         return context
 
-    def districts_in(self, authorities: Iterable[str]) -> list[str]:
-        wanted = set(authorities)
-        return sorted(code for code, name in self.authority.items() if name in wanted)
-
 
 def lots_for_matching(lots: QuerySet[Lot]) -> QuerySet[Lot]:
     """Lots with everything ``lot_profile`` reads, in four queries for any number of lots."""
@@ -91,18 +94,28 @@ def lots_for_matching(lots: QuerySet[Lot]) -> QuerySet[Lot]:
     )
 
 
-def _location_reservation(lot: Lot) -> tuple[frozenset[str], str]:
+def lot_reservation(lot: Lot) -> Reservation:
+    """The lot's reservation as the rule reads it: the local authorities its location part
+    admits, worked out from the institution's area, and the names for sentences."""
     institution = lot.contract.institution
     kind = lot.reservation_location
+    authorities, place = frozenset(), "the UK" if kind == Lot.LocationReservation.UK else ""
     if kind == Lot.LocationReservation.AUTHORITY_AREA:
-        home = institution.home_area_name
-        return authorities_in(home, authority_first=True), home
-    if kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
-        name = f"{institution.home_area_name} or a bordering county"
-        return authorities_in_and_bordering(institution.home_area_name), name
-    if kind == Lot.LocationReservation.COUNTY:
-        return authorities_in(institution.county_name), institution.county_name
-    return frozenset(), "the UK" if kind == Lot.LocationReservation.UK else ""
+        place = institution.home_area_name
+        authorities = authorities_in(place, authority_first=True)
+    elif kind == Lot.LocationReservation.AUTHORITY_AREA_AND_NEIGHBOURS:
+        place = f"{institution.home_area_name} or a bordering county"
+        authorities = authorities_in_and_bordering(institution.home_area_name)
+    elif kind == Lot.LocationReservation.COUNTY:
+        place = institution.county_name
+        authorities = authorities_in(place)
+    return Reservation(
+        suppliers=lot.reservation_suppliers,
+        location=kind,
+        authorities=authorities,
+        place=place,
+        regime=REGIME_SHORT_NAMES.get(institution.reservation_regime, ""),
+    )
 
 
 def _point(postcode: str, district: str, context: Context) -> tuple[float | None, float | None]:
@@ -122,7 +135,6 @@ def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
     else:
         target = frozenset(lot.target_districts)
         target_name = ", ".join(lot.target_districts)
-    authorities, location_name = _location_reservation(lot)
     latitude, longitude = _point(lot.delivery_postcode, lot.delivery_district, context)
     certifications = list(lot.required_certifications.all())
     return engine.LotProfile(
@@ -136,11 +148,7 @@ def lot_profile(lot: Lot, context: Context) -> engine.LotProfile:
         longitude=longitude,
         target_districts=target,
         target_name=target_name,
-        supplier_reservation=lot.reservation_suppliers,
-        location_reservation=lot.reservation_location,
-        location_authorities=authorities,
-        location_name=location_name,
-        regime_name=REGIME_SHORT_NAMES.get(lot.contract.institution.reservation_regime, ""),
+        reservation=lot_reservation(lot),
         required_certifications=tuple(c.slug for c in certifications),
         certification_names={c.slug: c.name for c in certifications},
     )
@@ -150,15 +158,49 @@ def candidate_filter(profile: engine.LotProfile, context: Context) -> QuerySet[B
     """The SQL pre-filter: who could possibly be stored as a match for this lot."""
     divisions = {code[:2] for code in profile.cpv_codes}
     businesses = Business.objects.active().complete().with_sector_division(divisions)
-    if profile.supplier_reservation == Lot.SupplierReservation.SME:
-        businesses = businesses.sme()
-    elif profile.supplier_reservation == Lot.SupplierReservation.VCSE:
-        businesses = businesses.vcse()
-    elif profile.supplier_reservation == Lot.SupplierReservation.SME_VCSE:
-        businesses = businesses.filter(Q(size_class__in=SME_CLASSES) | Q(is_vcse=True))
-    if profile.location_reservation not in ("none", "uk"):
-        businesses = businesses.in_districts(context.districts_in(profile.location_authorities))
-    return businesses
+    return businesses.filter(reservation_filter(profile.reservation, context))
+
+
+def reservation_filter(reservation: Reservation, context: Context) -> Q:
+    """The businesses that meet the reservation, as a filter on ``Business``.
+
+    Built by asking the rule itself (``Reservation.admits_supplier`` and ``location_verdict``,
+    whose weaker answer is the verdict) about every value the stored columns can take: each
+    size class (or none) with and without VCSE status, and the authority of every district we
+    know. So the pre-filter cannot drift from the engine and the interest check.
+    """
+    admitted = {
+        vcse: [size for size in (*SIZE_CLASSES, None) if reservation.admits_supplier(size, vcse)]
+        for vcse in (False, True)
+    }
+    if admitted[False] == admitted[True]:  # VCSE status makes no difference
+        supplier = _size_class_in(admitted[False])
+    else:
+        either = [Q(is_vcse=vcse) & _size_class_in(sizes) for vcse, sizes in admitted.items()]
+        supplier = reduce(or_, either)
+    return supplier & _location_filter(reservation, context)
+
+
+def _size_class_in(size_classes: list[str | None]) -> Q:
+    """``size_class`` is one of these (None: not known); no condition when it may be any."""
+    if len(size_classes) == len(SIZE_CLASSES) + 1:
+        return Q()
+    known = Q(size_class__in=[size for size in size_classes if size])
+    return known | Q(size_class__isnull=True) if None in size_classes else known
+
+
+def _location_filter(reservation: Reservation, context: Context) -> Q:
+    """The districts whose authority meets the location part; a district we do not know (no
+    authority on record) meets it only if an unknown authority does."""
+    verdicts = {
+        code: reservation.location_verdict(name) for code, name in context.authority.items()
+    }
+    meets = sorted(code for code, verdict in verdicts.items() if verdict == Verdict.MEETS)
+    if reservation.location_verdict(None) != Verdict.MEETS:
+        return Q(district__in=meets)
+    if len(meets) < len(verdicts):
+        return ~Q(district__in=sorted(set(verdicts) - set(meets)))
+    return Q()
 
 
 BUSINESS_FIELDS = (
@@ -174,7 +216,7 @@ BUSINESS_FIELDS = (
 )
 
 
-def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.Candidates:
+def candidates_for_lot(profile: engine.LotProfile, context: Context) -> Candidates:
     """Pre-filtered candidates for one lot: four queries, and one more when the lot asks for
     certificates.
 
@@ -183,21 +225,12 @@ def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.C
     load; the certificates the lot asks for are added per lot.
     """
     divisions = sorted({code[:2] for code in profile.cpv_codes})
-    key = (
-        tuple(divisions),
-        profile.supplier_reservation,
-        profile.location_reservation,
-        profile.location_authorities,
-    )
+    reservation = profile.reservation
+    key = (tuple(divisions), reservation.suppliers, reservation.location, reservation.authorities)
     if key not in context.candidates:
-        businesses = candidate_filter(profile, context).order_by("pk")
-        # No join to the businesses: pairs of businesses not in the table are dropped.
-        sectors = BusinessSector.objects.filter(division__in=divisions).values_list(
-            "business_id", "cpv_code_id"
+        context.candidates[key] = candidate_table(
+            candidate_filter(profile, context), context, divisions=divisions, certifications=()
         )
-        rows = list(businesses.values_list(*BUSINESS_FIELDS))
-        without = replace(profile, required_certifications=())
-        context.candidates[key] = _candidates(businesses, rows, sectors, without, context)
     candidates = context.candidates[key]
     if not profile.required_certifications or not len(candidates):
         return candidates
@@ -205,21 +238,52 @@ def candidates_for_lot(profile: engine.LotProfile, context: Context) -> engine.C
     held = Business.certifications.through.objects.filter(
         certification__slug__in=profile.required_certifications
     ).values_list("business_id", "certification__slug")
-    certifications = engine.Candidates.from_frame(candidates.businesses, (), held).certifications
+    certifications = Candidates.from_frame(candidates.businesses, (), held).certifications
     return replace(candidates, certifications=certifications)
 
 
-def candidates_for_business(business: Business, context: Context) -> engine.Candidates:
+def candidates_for_business(business: Business, context: Context) -> Candidates:
     """The business alone as a candidate table (empty when it cannot be matched)."""
-    businesses = Business.objects.filter(pk=business.pk).active().complete()
-    sectors = BusinessSector.objects.filter(business=business).values_list(
-        "business_id", "cpv_code_id"
-    )
+    return candidate_table(Business.objects.filter(pk=business.pk).active().complete(), context)
+
+
+def candidate_table(
+    businesses: QuerySet[Business],
+    context: Context,
+    *,
+    divisions: Iterable[str] | None = None,
+    certifications: Iterable[str] | None = None,
+) -> Candidates:
+    """The candidate table (``matching.candidates``) of these businesses, in id order.
+
+    They are taken to be matchable (``profile_ok``): pass active businesses with a complete
+    profile, as ``candidate_filter`` does. Their sectors: those in the CPV ``divisions`` ("55")
+    when given (read without a join to the businesses, the fast way over a whole division), else
+    all of them; their certificates: those of ``certifications`` (slugs) they hold when given,
+    else all. Four queries, and one for certificates unless ``certifications`` is empty.
+    """
+    businesses = businesses.order_by("pk")
     rows = list(businesses.values_list(*BUSINESS_FIELDS))
-    return _candidates(businesses, rows, sectors, None, context)
+    if not rows:
+        return Candidates.from_frame(_frame(businesses, rows, context))
+    if divisions is None:
+        sectors = BusinessSector.objects.filter(business__in=businesses.order_by().values("pk"))
+    else:
+        sectors = BusinessSector.objects.filter(division__in=list(divisions))
+    held = []
+    certifications = None if certifications is None else list(certifications)
+    if certifications is None or certifications:
+        through = Business.certifications.through.objects.filter(
+            business__in=businesses.order_by().values("pk")
+        )
+        if certifications:
+            through = through.filter(certification__slug__in=certifications)
+        held = list(through.values_list("business_id", "certification__slug"))
+    pairs = sectors.values_list("business_id", "cpv_code_id")
+    return Candidates.from_frame(_frame(businesses, rows, context), pairs, held)
 
 
-def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.Candidates:
+def _frame(businesses, rows, context: Context):
     columns = dict(zip(BUSINESS_FIELDS, zip(*rows, strict=True), strict=False)) if rows else {}
     ids = np.asarray(columns.get("id", ()), dtype=np.int64)
     postcodes = list(columns.get("postcode", ()))
@@ -241,7 +305,7 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
         np.isnan(maximum), turnover * float(sizes.CAPACITY_SHARE_OF_TURNOVER), maximum
     )
     commitments = _commitments(businesses, ids, context) if rows else np.zeros(0, np.int64)
-    frame = engine.candidates_frame(
+    return candidates_frame(
         {
             "business_id": ids,
             "postcode": postcodes,
@@ -260,18 +324,6 @@ def _candidates(businesses, rows, sectors, profile, context: Context) -> engine.
             "profile_ok": np.ones(len(ids), dtype=bool),
         }
     )
-    certifications: list = []
-    if profile is not None and profile.required_certifications and rows:
-        through = Business.certifications.through.objects.filter(
-            business__in=businesses, certification__slug__in=profile.required_certifications
-        )
-        certifications = list(through.values_list("business_id", "certification__slug"))
-    elif profile is None and rows:
-        through = Business.certifications.through.objects.filter(
-            business__in=businesses.order_by().values("pk")
-        )
-        certifications = list(through.values_list("business_id", "certification__slug"))
-    return engine.Candidates.from_frame(frame, sectors if rows else [], certifications)
 
 
 def _floats(values) -> np.ndarray:

@@ -3,8 +3,8 @@
 Pure Python over one row of a ``MatchResult``: written for stored matches only, after the
 vectorised scoring. Reasons say why the lot suits the business; warnings say what the business
 should weigh up (a stretch on capacity, a certificate the buyer asks for). Neither ever stops
-anyone registering interest (PA23 s.85); only a lawful reservation does, and that is explained
-by ``engine.reservation_refusal``.
+anyone registering interest (PA23 s.85); only a lawful reservation does, and the sentence about
+it comes from the same rule that decided eligibility (``matching.reservations``).
 """
 
 from __future__ import annotations
@@ -62,17 +62,18 @@ def explain(result: engine.MatchResult, row: int, labels: Mapping[str, str]) -> 
 
 
 def _sector_reason(result, row, labels) -> str:
-    relation = int(result.sector_relation[row])
-    business = _named(_code(result.business_code[row]), labels)
-    lot = _named(_code(result.lot_code[row]), labels)
+    sector = result.sector
+    relation = int(sector.relation[row])
+    business = _named(_code(sector.business_code[row]), labels)
+    lot = _named(_code(sector.lot_code[row]), labels)
     if relation == engine.SECTOR_COVERS:
-        if result.business_code[row] == result.lot_code[row]:
+        if sector.business_code[row] == sector.lot_code[row]:
             return f"Your sector {business} is exactly what this lot asks for."
         return f"Your sector {business} covers {lot}."
     if relation == engine.SECTOR_WITHIN:
         return f"The lot's sector {lot} includes your more specialised {business}."
     if relation == engine.SECTOR_SIBLING:
-        depth = int(result.common_digits[row])
+        depth = int(sector.common_digits[row])
         level = SECTOR_LEVEL_WORDS.get(depth, "family")
         return f"Your sector {business} is in the same CPV {level} as the lot's {lot}."
     return "None of your sectors is close to this lot's."
@@ -81,9 +82,9 @@ def _sector_reason(result, row, labels) -> str:
 def _location_reason(result, row) -> str:
     profile = result.profile
     place = f" in {profile.district}" if profile.district else ""
-    basis = int(result.location_basis[row])
+    basis = int(result.location.basis[row])
     if basis == engine.BASIS_DISTANCE:
-        text = f"{result.distance_km[row]:.1f} km from the delivery site{place}"
+        text = f"{result.location.distance_km[row]:.1f} km from the delivery site{place}"
     elif basis == engine.BASIS_SECTOR:
         text = f"In the same postcode sector as the delivery site ({profile.postcode_sector})"
     elif basis == engine.BASIS_DISTRICT:
@@ -96,7 +97,7 @@ def _location_reason(result, row) -> str:
         text = "We could not work out how far you are from the delivery site"
     if profile.is_hyper_local:
         target = profile.target_name or "the target area"
-        if result.in_target[row]:
+        if result.location.in_target[row]:
             text += f", inside {target}, where the buyer wants to spend locally"
         else:
             text += f", outside {target}, where the buyer wants to spend locally"
@@ -107,8 +108,8 @@ def _capacity_reason(result, row) -> str:
     if math.isnan(result.profile.value):
         return "The buyer has not published the lot's value."
     value = money(result.profile.value)
-    limit = result.capacity_limit[row]
-    ratio = result.capacity_ratio[row]
+    limit = result.capacity.limit[row]
+    ratio = result.capacity.ratio[row]
     if math.isnan(ratio):
         return f"The lot is worth {value}; add your largest contract size to see how it fits."
     if ratio > 1:
@@ -122,13 +123,13 @@ def _capacity_reason(result, row) -> str:
 
 def _inclusion_reason(result, row) -> str:
     parts = []
-    size = result.size_class[row]
+    size = result.inclusion.size_class[row]
     if size in SIZE_WORDS and size != "large":
         parts.append(SIZE_WORDS[size])
-    if result.is_vcse[row]:
+    if result.inclusion.is_vcse[row]:
         parts.append("a voluntary, community or social enterprise")
     text = " and ".join(parts)
-    if result.in_focus[row]:
+    if result.inclusion.in_focus[row]:
         place = result.config.focus_name
         text = f"{text} based in {place}" if text else f"Based in {place}"
     if not text:
@@ -138,24 +139,19 @@ def _inclusion_reason(result, row) -> str:
 
 
 def _reservation_reason(result, row) -> str:
-    profile = result.profile
-    rule = f" under {profile.regime_name}" if profile.regime_name else ""
-    words = {
-        "sme": "SMEs",
-        "vcse": "VCSEs",
-        "sme_vcse": "SMEs and VCSEs",
-    }.get(profile.supplier_reservation)
-    place = profile.location_name if profile.location_reservation not in ("none", "uk") else ""
-    if not words and not place:
-        return ""
-    who = f"{words} based in {place}" if words and place else words or f"suppliers based in {place}"
-    return f"Reserved for {who}{rule}: you qualify."
+    """The reservation's sentence for this business: why it qualifies (the only case for a
+    stored match), or why it does not or cannot be confirmed; "" when the lot is open to all."""
+    return result.profile.reservation.judge(
+        size_class=result.inclusion.size_class[row],
+        is_vcse=bool(result.inclusion.is_vcse[row]),
+        local_authority=result.eligibility.local_authority[row],
+    ).sentence
 
 
 def _warnings(result, row) -> list[str]:
     warnings = []
-    ratio = result.capacity_ratio[row]
-    limit = result.capacity_limit[row]
+    capacity = result.capacity
+    ratio, limit = capacity.ratio[row], capacity.limit[row]
     if not math.isnan(ratio) and ratio > result.config.far_beyond_ratio:
         warnings.append(
             f"At {money(result.profile.value)} this lot is far beyond your {money(limit)} "
@@ -167,14 +163,14 @@ def _warnings(result, row) -> list[str]:
             f"At {money(result.profile.value)} this lot is more than your {money(limit)} limit: "
             "make sure you could deliver it. You can still register interest."
         )
-    if result.at_concurrent_limit[row]:
-        capacity = int(result.concurrent_capacity[row])
+    if capacity.at_concurrent_limit[row]:
+        at_once = int(capacity.concurrent_capacity[row])
         warnings.append(
-            f"You told us you can deliver {capacity} contract{'s' if capacity != 1 else ''} at "
-            f"once and you already have {int(result.commitments[row])} under way."
+            f"You told us you can deliver {at_once} contract{'s' if at_once != 1 else ''} at "
+            f"once and you already have {int(capacity.commitments[row])} under way."
         )
     names = result.profile.certification_names
-    missing = [names.get(slug, slug) for slug in result.missing_for(row)]
+    missing = [names.get(slug, slug) for slug in capacity.missing_for(row)]
     if missing:
         warnings.append(
             f"The buyer asks for {', '.join(missing)}, which your profile does not list. "

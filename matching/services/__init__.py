@@ -6,6 +6,7 @@ from matching.services.interests import (
     interest_check,
     interest_decline,
     interest_register,
+    interest_reservation,
     interest_shortlist,
     interest_withdraw,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "interest_check",
     "interest_decline",
     "interest_register",
+    "interest_reservation",
     "interest_shortlist",
     "interest_withdraw",
     "match_business",

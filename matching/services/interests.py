@@ -20,6 +20,7 @@ from matching import engine, inputs
 from matching.models import NOTE_MAX_LENGTH, Interest
 from matching.notifications import interest_decision_email
 from matching.reasons import explain
+from matching.reservations import Judgement, Reservation
 from suppliers.models import Business
 from suppliers.permissions import member_role
 
@@ -61,21 +62,36 @@ def _clean_note(note: str, field: str = "note") -> str:
     return note
 
 
-def interest_check(*, lot: Lot, business: Business) -> tuple[str | None, list[str]]:
-    """Whether the business may register interest in the lot, and what it should weigh up.
-
-    Returns the lawful reservation's refusal in words (or None) and the warnings (capacity,
-    concurrent work, certificates) the engine would show, computed for this one pair.
-    """
-    context = inputs.Context.load()
+def interest_reservation(
+    *, lot: Lot, business: Business, context: inputs.Context | None = None
+) -> Judgement:
+    """The lot's reservation judged for the business, by the rule matching applies
+    (``matching.reservations``): meets it, does not (the refusal, with its rule), or its
+    location cannot be confirmed (not refused: the buyer checks where it is based)."""
+    context = context or inputs.Context.load()
     lot = inputs.lots_for_matching(Lot.objects.filter(pk=lot.pk)).get()
-    profile = inputs.lot_profile(lot, context)
-    refusal = engine.reservation_refusal(
-        profile,
+    return _judged(inputs.lot_reservation(lot), business, context)
+
+
+def _judged(reservation: Reservation, business: Business, context: inputs.Context) -> Judgement:
+    return reservation.judge(
         size_class=business.size_class,
         is_vcse=business.is_vcse,
         local_authority=inputs.business_local_authority(business, context),
     )
+
+
+def interest_check(*, lot: Lot, business: Business) -> tuple[str | None, list[str]]:
+    """Whether the business may register interest in the lot, and what it should weigh up.
+
+    Returns the lawful reservation's refusal in words (or None: see ``interest_reservation``)
+    and the warnings (capacity, concurrent work, certificates) the engine would show, computed
+    for this one pair.
+    """
+    context = inputs.Context.load()
+    lot = inputs.lots_for_matching(Lot.objects.filter(pk=lot.pk)).get()
+    profile = inputs.lot_profile(lot, context)
+    refusal = _judged(profile.reservation, business, context).refusal
     warnings: list[str] = []
     candidates = inputs.candidates_for_business(business, context)
     if len(candidates):

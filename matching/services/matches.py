@@ -80,17 +80,17 @@ class MatchRow(NamedTuple):
 def _match_rows(result: engine.MatchResult, rows, now) -> list[MatchRow]:
     """The matches for the given result rows, with their reasons (labels in one query)."""
     rows = np.asarray(rows, dtype=np.int64)
-    codes = {f"{int(c):08d}" for c in result.business_code[rows]} | set(result.profile.cpv_codes)
-    labels = cpv_labels(codes)
+    codes = {f"{int(c):08d}" for c in result.sector.business_code[rows]}
+    labels = cpv_labels(codes | set(result.profile.cpv_codes))
     lot_id = result.profile.lot_id
     columns = (
         result.business_id,
         result.score,
-        result.sector,
-        result.location,
-        result.capacity,
-        result.inclusion,
-        result.distance_km,
+        result.sector.score,
+        result.location.score,
+        result.capacity.score,
+        result.inclusion.score,
+        result.location.distance_km,
         result.notify,
     )
     business_ids, *scores, distances, notifies = (column[rows] for column in columns)

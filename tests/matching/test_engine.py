@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from matching import engine
+from matching.candidates import Candidates, candidates_frame
+from matching.reservations import Reservation
 from places import areas
 
 SCHOOL_MEALS = "55523100"
@@ -69,11 +71,19 @@ def business(business_id: int, *, at=None, **fields) -> dict:
     return row
 
 
+PARTS = ("sector", "location", "capacity", "inclusion")
+
+
+def components(result):
+    """The four component scores, in ``PARTS`` order."""
+    return [getattr(result, part).score for part in PARTS]
+
+
 def run(profile, rows, sectors=None, certifications=(), config=CONFIG):
     """Score ``rows``; every business works in catering unless ``sectors`` says otherwise."""
     if sectors is None:
         sectors = [(row["business_id"], CATERING) for row in rows]
-    candidates = engine.Candidates.from_records(rows, sectors, certifications)
+    candidates = Candidates.from_records(rows, sectors, certifications)
     return engine.score(profile, candidates, config)
 
 
@@ -89,42 +99,42 @@ def sector_scores(codes, lot_codes=(SCHOOL_MEALS,)):
 def test_same_code_and_business_code_above_the_lot_code_score_highest():
     codes = [SCHOOL_MEALS, "55523000", CATERING, "55500000", "55000000"]
     result = sector_scores(codes)
-    assert result.sector.tolist() == [1.0] * len(codes)
-    assert (result.sector_relation == engine.SECTOR_COVERS).all()
+    assert result.sector.score.tolist() == [1.0] * len(codes)
+    assert (result.sector.relation == engine.SECTOR_COVERS).all()
     assert result.eligible.all()
 
 
 def test_lot_code_above_the_business_code_scores_a_little_less():
     # A catering lot and a business that only does school meals (more specialised).
     result = sector_scores([CATERING, SCHOOL_MEALS, "55521000"], lot_codes=(CATERING,))
-    covers, within, _sibling = result.sector
-    assert result.sector_relation[1] == engine.SECTOR_WITHIN
+    covers, within, _sibling = result.sector.score
+    assert result.sector.relation[1] == engine.SECTOR_WITHIN
     assert 0.7 < within < covers == 1.0
     assert result.eligible[1]
 
 
 def test_within_scores_above_the_closest_sibling():
     result = sector_scores(["55523110", "55523200"])
-    assert result.sector_relation.tolist() == [engine.SECTOR_WITHIN, engine.SECTOR_SIBLING]
-    assert result.sector[0] > result.sector[1]
+    assert result.sector.relation.tolist() == [engine.SECTOR_WITHIN, engine.SECTOR_SIBLING]
+    assert result.sector.score[0] > result.sector.score[1]
 
 
 def test_siblings_score_by_the_depth_of_their_common_prefix():
     # Sharing 5, 4, 3 and 2 leading digits with school meals (55523100).
     codes = ["55523200", "55521000", "55510000", "55100000"]
     result = sector_scores(codes)
-    assert result.sector_relation.tolist() == [engine.SECTOR_SIBLING] * 4
-    assert result.common_digits.tolist() == [5, 4, 3, 2]
-    assert np.all(np.diff(result.sector) < 0)
-    assert result.sector[-1] == pytest.approx(engine.SECTOR_SIBLING_MIN)
-    assert result.sector[0] < engine.SECTOR_WITHIN_SCORE
+    assert result.sector.relation.tolist() == [engine.SECTOR_SIBLING] * 4
+    assert result.sector.common_digits.tolist() == [5, 4, 3, 2]
+    assert np.all(np.diff(result.sector.score) < 0)
+    assert result.sector.score[-1] == pytest.approx(engine.SECTOR_SIBLING_MIN)
+    assert result.sector.score[0] < engine.SECTOR_WITHIN_SCORE
     assert result.eligible.all()
 
 
 def test_another_division_scores_nothing_and_is_never_eligible():
     result = sector_scores([BUILDING, "03000000"])
-    assert result.sector.tolist() == [0.0, 0.0]
-    assert result.sector_relation.tolist() == [engine.SECTOR_NONE] * 2
+    assert result.sector.score.tolist() == [0.0, 0.0]
+    assert result.sector.relation.tolist() == [engine.SECTOR_NONE] * 2
     assert not result.eligible.any()
     assert not result.stored.any()
     assert not result.notify.any()
@@ -134,14 +144,14 @@ def test_best_pair_wins_over_the_lot_and_business_codes():
     rows = [business(1)]
     sectors = [(1, BUILDING), (1, "55521000"), (1, CATERING)]
     result = run(lot(cpv_codes=("90910000", SCHOOL_MEALS)), rows, sectors)
-    assert result.sector[0] == 1.0
-    assert result.business_code[0] == int(CATERING)
-    assert result.lot_code[0] == int(SCHOOL_MEALS)
+    assert result.sector.score[0] == 1.0
+    assert result.sector.business_code[0] == int(CATERING)
+    assert result.sector.lot_code[0] == int(SCHOOL_MEALS)
 
 
 def test_a_lot_without_codes_matches_nobody():
     result = run(lot(cpv_codes=()), [business(1)])
-    assert result.sector[0] == 0.0
+    assert result.sector.score[0] == 0.0
     assert not result.eligible[0]
 
 
@@ -152,19 +162,19 @@ def test_location_decays_with_distance_halving_every_half_distance():
     places = [B9, B10, B33, B37, B90]
     rows = [business(i, at=point) for i, point in enumerate(places)]
     result = run(lot(), rows)
-    assert (result.location_basis == engine.BASIS_DISTANCE).all()
-    assert result.distance_km[0] == pytest.approx(0.0, abs=1e-6)
-    assert result.distance_km[2] == pytest.approx(4.4, abs=0.1)  # B9 to B33
-    assert np.all(np.diff(result.location) < 0)
-    expected = 0.5 ** (result.distance_km / CONFIG.half_distance_km)
-    np.testing.assert_allclose(result.location, expected)
+    assert (result.location.basis == engine.BASIS_DISTANCE).all()
+    assert result.location.distance_km[0] == pytest.approx(0.0, abs=1e-6)
+    assert result.location.distance_km[2] == pytest.approx(4.4, abs=0.1)  # B9 to B33
+    assert np.all(np.diff(result.location.score) < 0)
+    expected = 0.5 ** (result.location.distance_km / CONFIG.half_distance_km)
+    np.testing.assert_allclose(result.location.score, expected)
 
 
 def test_half_distance_comes_from_the_config():
     rows = [business(1, at=B90)]
     near = run(lot(), rows, config=engine.EngineConfig(half_distance_km=2.0))
     far = run(lot(), rows, config=engine.EngineConfig(half_distance_km=20.0))
-    assert near.location[0] < far.location[0]
+    assert near.location.score[0] < far.location.score[0]
 
 
 def test_without_coordinates_the_postcode_hierarchy_ranks_the_candidates():
@@ -177,21 +187,21 @@ def test_without_coordinates_the_postcode_hierarchy_ranks_the_candidates():
         business(5, postcode="CV1 2AA", district="CV1"),  # nothing in common
     ]
     result = run(profile, rows)
-    assert result.location_basis.tolist() == [
+    assert result.location.basis.tolist() == [
         engine.BASIS_SECTOR,
         engine.BASIS_DISTRICT,
         engine.BASIS_FOCUS,
         engine.BASIS_AREA,
         engine.BASIS_NONE,
     ]
-    assert np.all(np.diff(result.location) < 0)
-    assert np.isnan(result.distance_km).all()
+    assert np.all(np.diff(result.location.score) < 0)
+    assert np.isnan(result.location.distance_km).all()
 
 
 def test_focus_tier_needs_the_delivery_site_in_the_focus_area_too():
     profile = lot(postcode="B1 1BB", district="B1", latitude=None, longitude=None)
     result = run(profile, [business(1, postcode="B33 8TH", district="B33")])
-    assert result.location_basis[0] == engine.BASIS_AREA
+    assert result.location.basis[0] == engine.BASIS_AREA
 
 
 def test_postcode_area_is_the_leading_letters_of_the_district():
@@ -202,20 +212,20 @@ def test_postcode_area_is_the_leading_letters_of_the_district():
     ]
     result = run(profile, rows)
     assert profile.postcode_area == "EC"
-    assert result.location_basis.tolist() == [engine.BASIS_AREA, engine.BASIS_NONE]
+    assert result.location.basis.tolist() == [engine.BASIS_AREA, engine.BASIS_NONE]
 
 
 def test_coordinates_missing_on_one_side_fall_back_to_the_hierarchy():
     with_point = run(lot(), [business(1, postcode="B9 5QT")])
-    assert with_point.location_basis[0] == engine.BASIS_DISTRICT
+    assert with_point.location.basis[0] == engine.BASIS_DISTRICT
     without_lot_point = run(lot(latitude=None, longitude=None), [business(1, at=B9)])
-    assert without_lot_point.location_basis[0] == engine.BASIS_DISTRICT
+    assert without_lot_point.location.basis[0] == engine.BASIS_DISTRICT
 
 
 def test_postcode_sector_is_derived_from_the_postcode_in_from_records():
-    candidates = engine.Candidates.from_records([business(1, postcode="B9 4ZZ"), business(2)])
+    candidates = Candidates.from_records([business(1, postcode="B9 4ZZ"), business(2)])
     assert candidates.businesses["postcode_sector"].astype(str).tolist() == ["B9 4", "B9 5"]
-    given = engine.candidates_frame(
+    given = candidates_frame(
         {**pd.DataFrame([business(1)]).to_dict("list"), "postcode_sector": ["B9 9"]}
     )
     assert given["postcode_sector"].astype(str).tolist() == ["B9 9"]
@@ -233,10 +243,13 @@ def test_hyper_local_inside_the_target_area_never_scores_below_outside():
         business(4, postcode="B33 8TH", district="B33"),  # inside, location unknown
     ]
     result = run(hyper_local(), rows)
-    assert result.in_target.tolist() == [True, False, False, True]
-    inside, outside = result.location[result.in_target], result.location[~result.in_target]
+    assert result.location.in_target.tolist() == [True, False, False, True]
+    inside, outside = (
+        result.location.score[result.location.in_target],
+        result.location.score[~result.location.in_target],
+    )
     assert inside.min() >= outside.max()
-    assert result.location[1] < result.location[2]  # distance still ranks within a side
+    assert result.location.score[1] < result.location.score[2]  # distance still ranks within a side
 
 
 def test_without_a_target_area_nearer_beats_inside_east_birmingham():
@@ -245,8 +258,8 @@ def test_without_a_target_area_nearer_beats_inside_east_birmingham():
         business(2, postcode="B1 1BB", district="B1", at=B1),
     ]
     result = run(lot(), rows)
-    assert not result.in_target.any()
-    assert result.location[1] > result.location[0]
+    assert not result.location.in_target.any()
+    assert result.location.score[1] > result.location.score[0]
 
 
 # --- Capacity fit -----------------------------------------------------------------------------
@@ -262,32 +275,32 @@ def capacity_result(ratios, **fields):
 
 def test_capacity_comfortable_beats_at_the_limit_beats_beyond():
     result = capacity_result([0.4, 1.0, 2.0, 5.0])
-    comfortable, at_limit, beyond, far_beyond = result.capacity
+    comfortable, at_limit, beyond, far_beyond = result.capacity.score
     assert comfortable == 1.0
     assert comfortable > at_limit > beyond > far_beyond == 0.0
-    np.testing.assert_allclose(result.capacity_ratio, [0.4, 1.0, 2.0, 5.0])
+    np.testing.assert_allclose(result.capacity.ratio, [0.4, 1.0, 2.0, 5.0])
 
 
 def test_trivial_work_scores_less_than_comfortable_work():
-    trivial, comfortable = capacity_result([0.001, 0.3]).capacity
+    trivial, comfortable = capacity_result([0.001, 0.3]).capacity.score
     assert 0 < trivial < comfortable
 
 
 def test_trivial_work_never_scores_below_work_beyond_the_limit():
-    trivial, at_limit, beyond = capacity_result([0.001, 1.0, 1.01]).capacity
+    trivial, at_limit, beyond = capacity_result([0.001, 1.0, 1.01]).capacity.score
     assert trivial >= at_limit > beyond
 
 
 def test_unknown_limit_is_neutral():
-    unknown, comfortable, beyond = capacity_result([None, 0.4, 2.0]).capacity
+    unknown, comfortable, beyond = capacity_result([None, 0.4, 2.0]).capacity.score
     assert unknown == engine.CAPACITY_UNKNOWN_FIT
     assert beyond < unknown < comfortable
-    assert np.isnan(capacity_result([None]).capacity_ratio[0])
+    assert np.isnan(capacity_result([None]).capacity.ratio[0])
 
 
 def test_a_zero_limit_is_far_beyond():
     result = capacity_result([math.inf])  # capacity 0
-    assert result.capacity[0] == 0.0
+    assert result.capacity.score[0] == 0.0
     assert result.eligible[0]
     assert not result.notify[0]
 
@@ -297,9 +310,9 @@ def test_far_beyond_ratio_below_the_curve_points_still_gives_a_falling_fit():
     ratios = [0.5, 1.0, 1.1, 1.19, 1.25, 1.4]
     rows = [business(i, capacity=40_000.0 / r) for i, r in enumerate(ratios)]
     result = run(lot(), rows, config=config)
-    assert np.all(np.diff(result.capacity) <= 0)
-    assert result.capacity[3] < 0.1  # the fit fades out towards the ratio, no cliff
-    assert result.capacity[-2:].tolist() == [0.0, 0.0]  # past the far-beyond ratio: no fit
+    assert np.all(np.diff(result.capacity.score) <= 0)
+    assert result.capacity.score[3] < 0.1  # the fit fades out towards the ratio, no cliff
+    assert result.capacity.score[-2:].tolist() == [0.0, 0.0]  # past the far-beyond ratio: no fit
     assert result.notify.tolist() == [True, True, True, True, False, False]
 
 
@@ -310,9 +323,9 @@ def test_concurrent_capacity_at_the_limit_lowers_the_fit():
         business(3, concurrent_capacity=1, commitments=3),
     ]
     result = run(lot(), rows)
-    assert result.at_concurrent_limit.tolist() == [False, True, True]
-    assert result.capacity[1] < result.capacity[0]
-    assert result.capacity[1] == pytest.approx(result.capacity[0] * 0.5)
+    assert result.capacity.at_concurrent_limit.tolist() == [False, True, True]
+    assert result.capacity.score[1] < result.capacity.score[0]
+    assert result.capacity.score[1] == pytest.approx(result.capacity.score[0] * 0.5)
 
 
 def test_missing_certifications_lower_the_fit_but_never_make_a_candidate_ineligible():
@@ -320,20 +333,20 @@ def test_missing_certifications_lower_the_fit_but_never_make_a_candidate_ineligi
     rows = [business(1), business(2), business(3)]
     held = [(1, "food-hygiene-5"), (1, "iso-9001"), (2, "iso-9001"), (3, "cyber-essentials")]
     result = run(profile, rows, certifications=held)
-    both, one, none = result.capacity
+    both, one, none = result.capacity.score
     assert both > one > none > 0
     assert result.eligible.all()
     assert result.stored.all()
-    assert result.missing_for(0) == []
-    assert result.missing_for(1) == ["food-hygiene-5"]
-    assert result.missing_for(2) == ["food-hygiene-5", "iso-9001"]
+    assert result.capacity.missing_for(0) == []
+    assert result.capacity.missing_for(1) == ["food-hygiene-5"]
+    assert result.capacity.missing_for(2) == ["food-hygiene-5", "iso-9001"]
 
 
 def test_a_certificate_listed_twice_counts_once():
     profile = lot(required_certifications=("food-hygiene-5", "iso-9001"))
     once = run(profile, [business(1)], certifications=[(1, "iso-9001")])
     twice = run(profile, [business(1)], certifications=[(1, "iso-9001"), (1, "iso-9001")])
-    assert twice.capacity[0] == once.capacity[0] < 1.0
+    assert twice.capacity.score[0] == once.capacity.score[0] < 1.0
 
 
 # --- Inclusion --------------------------------------------------------------------------------
@@ -343,7 +356,7 @@ def test_inclusion_ranks_micro_small_medium_large():
     sizes = ["micro", "small", "medium", "large"]
     rows = [business(i, size_class=size) for i, size in enumerate(sizes)]
     result = run(lot(), rows)
-    assert np.all(np.diff(result.inclusion) < 0)
+    assert np.all(np.diff(result.inclusion.score) < 0)
 
 
 def test_vcse_and_the_focus_area_add_to_inclusion():
@@ -354,15 +367,15 @@ def test_vcse_and_the_focus_area_add_to_inclusion():
         business(4, size_class="micro", postcode="B9 5QT", district="B9", is_vcse=True),
     ]
     result = run(lot(), rows)
-    plain, vcse, focus, best = result.inclusion
+    plain, vcse, focus, best = result.inclusion.score
     assert vcse > plain and focus > plain
-    assert result.in_focus.tolist() == [False, False, True, True]
+    assert result.inclusion.in_focus.tolist() == [False, False, True, True]
     assert best == pytest.approx(1.0)
 
 
 def test_no_focus_area_configured_adds_nothing():
     result = run(lot(), [business(1)], config=engine.EngineConfig())
-    assert not result.in_focus[0]
+    assert not result.inclusion.in_focus[0]
 
 
 # --- Reservations -----------------------------------------------------------------------------
@@ -388,17 +401,17 @@ def reservation_rows():
     ],
 )
 def test_supplier_reservation_stores_only_those_it_admits(reservation, stored):
-    result = run(lot(supplier_reservation=reservation), reservation_rows())
-    assert result.reservation_ok.tolist() == stored
+    result = run(lot(reservation=Reservation(suppliers=reservation)), reservation_rows())
+    assert result.eligibility.reservation_met.tolist() == stored
     assert result.eligible.tolist() == stored
     assert result.stored.tolist() == stored
 
 
 def test_location_reservation_admits_businesses_by_local_authority():
     profile = lot(
-        location_reservation="authority_area",
-        location_authorities=frozenset({"Birmingham"}),
-        location_name="Birmingham",
+        reservation=Reservation(
+            location="authority_area", authorities=frozenset({"Birmingham"}), place="Birmingham"
+        )
     )
     rows = [
         business(1, local_authority="Birmingham"),
@@ -410,16 +423,16 @@ def test_location_reservation_admits_businesses_by_local_authority():
 
 
 def test_uk_location_reservation_admits_everyone():
-    profile = lot(location_reservation="uk")
+    profile = lot(reservation=Reservation(location="uk"))
     result = run(profile, [business(1, local_authority=""), business(2, local_authority="Leeds")])
     assert result.stored.all()
 
 
 def test_supplier_and_location_reservations_both_apply():
     profile = lot(
-        supplier_reservation="vcse",
-        location_reservation="county",
-        location_authorities=frozenset({"Birmingham", "Solihull"}),
+        reservation=Reservation(
+            suppliers="vcse", location="county", authorities=frozenset({"Birmingham", "Solihull"})
+        )
     )
     rows = [
         business(1, is_vcse=True, local_authority="Solihull"),
@@ -429,14 +442,14 @@ def test_supplier_and_location_reservations_both_apply():
     assert run(profile, rows).stored.tolist() == [True, False, False]
 
 
-def refusal(profile, size_class="micro", is_vcse=False, local_authority="Birmingham"):
-    return engine.reservation_refusal(
-        profile, size_class=size_class, is_vcse=is_vcse, local_authority=local_authority
-    )
+def refusal(reservation, size_class="micro", is_vcse=False, local_authority="Birmingham"):
+    return reservation.judge(
+        size_class=size_class, is_vcse=is_vcse, local_authority=local_authority
+    ).refusal
 
 
 def test_refusal_names_the_reservation_and_the_regime():
-    text = refusal(lot(supplier_reservation="sme", regime_name="the 2026 Order"), "large")
+    text = refusal(Reservation(suppliers="sme", regime="the 2026 Order"), "large")
     assert text == (
         "This lot is reserved for SMEs (fewer than 250 staff) under the 2026 Order, "
         "and your profile says you are not one."
@@ -444,22 +457,22 @@ def test_refusal_names_the_reservation_and_the_regime():
 
 
 def test_refusal_for_vcse_and_sme_vcse_reservations():
-    vcse = refusal(lot(supplier_reservation="vcse"), "micro", is_vcse=False)
+    vcse = refusal(Reservation(suppliers="vcse"), "micro", is_vcse=False)
     assert "voluntary, community and social enterprises (VCSEs)" in vcse
     assert " under " not in vcse
-    assert refusal(lot(supplier_reservation="vcse"), "large", is_vcse=True) is None
-    both = refusal(lot(supplier_reservation="sme_vcse"), "large", is_vcse=False)
+    assert refusal(Reservation(suppliers="vcse"), "large", is_vcse=True) is None
+    both = refusal(Reservation(suppliers="sme_vcse"), "large", is_vcse=False)
     assert "reserved for SMEs and VCSEs" in both
-    assert refusal(lot(supplier_reservation="sme_vcse"), "large", is_vcse=True) is None
-    assert refusal(lot(supplier_reservation="sme_vcse"), "small", is_vcse=False) is None
+    assert refusal(Reservation(suppliers="sme_vcse"), "large", is_vcse=True) is None
+    assert refusal(Reservation(suppliers="sme_vcse"), "small", is_vcse=False) is None
 
 
 def test_refusal_for_a_business_outside_the_reserved_area_names_its_authority():
-    profile = lot(
-        location_reservation="authority_area",
-        location_authorities=frozenset({"Birmingham"}),
-        location_name="Birmingham",
-        regime_name="the 2026 Order",
+    profile = Reservation(
+        location="authority_area",
+        authorities=frozenset({"Birmingham"}),
+        place="Birmingham",
+        regime="the 2026 Order",
     )
     assert refusal(profile, local_authority="Birmingham") is None
     assert refusal(profile, local_authority="Solihull") == (
@@ -469,13 +482,13 @@ def test_refusal_for_a_business_outside_the_reserved_area_names_its_authority():
 
 
 def test_refusal_lets_an_unknown_authority_through():
-    profile = lot(location_reservation="county", location_authorities=frozenset({"Birmingham"}))
+    profile = Reservation(location="county", authorities=frozenset({"Birmingham"}))
     assert refusal(profile, local_authority="") is None
 
 
 def test_no_refusal_without_a_reservation():
-    assert refusal(lot(), "large") is None
-    assert refusal(lot(location_reservation="uk"), local_authority="Leeds") is None
+    assert refusal(Reservation(), "large") is None
+    assert refusal(Reservation(location="uk"), local_authority="Leeds") is None
 
 
 # --- Threshold, weights, notify ---------------------------------------------------------------
@@ -512,7 +525,7 @@ def test_weights_are_normalised():
 def test_weights_pick_the_components():
     only_location = engine.EngineConfig(weights=engine.Weights(0, 1, 0, 0))
     result = run(lot(), mixed_rows(), config=only_location)
-    np.testing.assert_allclose(result.score, result.location)
+    np.testing.assert_allclose(result.score, result.location.score)
 
 
 @pytest.mark.parametrize(
@@ -560,23 +573,23 @@ def test_an_incomplete_or_inactive_profile_is_never_eligible():
 
 
 def test_an_empty_candidate_table_gives_empty_results():
-    result = engine.score(lot(), engine.Candidates.from_records([]), CONFIG)
+    result = engine.score(lot(), Candidates.from_records([]), CONFIG)
     assert len(result.score) == 0
     assert result.stored_rows().tolist() == []
-    for name in ("eligible", "stored", "notify", "sector", "location", "capacity"):
-        assert len(getattr(result, name)) == 0
+    for values in (result.eligible, result.stored, result.notify, *components(result)):
+        assert len(values) == 0
 
 
 def test_candidates_without_sector_rows_are_scored_but_not_eligible():
     result = run(lot(), [business(1, at=B9), business(2)], sectors=[])
-    assert result.sector.tolist() == [0.0, 0.0]
-    assert result.business_code.tolist() == [0, 0]
+    assert result.sector.score.tolist() == [0.0, 0.0]
+    assert result.sector.business_code.tolist() == [0, 0]
     assert not result.eligible.any()
     assert ((result.score >= 0) & (result.score <= 1)).all()
 
 
 def test_sector_pairs_for_unknown_businesses_are_dropped():
-    candidates = engine.Candidates.from_records([business(7)], [(7, CATERING), (99, CATERING)])
+    candidates = Candidates.from_records([business(7)], [(7, CATERING), (99, CATERING)])
     assert candidates.sectors["row"].tolist() == [0]
 
 
@@ -590,16 +603,16 @@ def test_results_align_with_the_input_order():
     result = run(lot(), rows, sectors)
     assert result.business_id.tolist() == [30, 10, 20]
     assert result.eligible.tolist() == [False, True, True]
-    assert result.size_class.tolist() == ["micro", "micro", "large"]
+    assert result.inclusion.size_class.tolist() == ["micro", "micro", "large"]
 
 
 def test_a_frame_with_a_shuffled_index_scores_by_position():
     rows = [business(i, at=point) for i, point in enumerate([B9, B33, B90], start=1)]
     sectors = [(1, CATERING), (2, "55521000"), (3, SCHOOL_MEALS)]
     plain = run(lot(), rows, sectors)
-    frame = engine.Candidates.from_records(rows).businesses
+    frame = Candidates.from_records(rows).businesses
     shuffled = frame.iloc[[2, 0, 1]].set_axis([7, 3, 5])
-    result = engine.score(lot(), engine.Candidates.from_frame(shuffled, sectors), CONFIG)
+    result = engine.score(lot(), Candidates.from_frame(shuffled, sectors), CONFIG)
     assert result.business_id.tolist() == [3, 1, 2]
     np.testing.assert_allclose(result.score, plain.score[[2, 0, 1]])
 
@@ -630,8 +643,7 @@ def test_scores_stay_within_the_unit_interval():
     sectors = [(1, SCHOOL_MEALS), (1, CATERING), (2, BUILDING), (3, "55100000"), (4, CATERING)]
     for profile in (lot(), hyper_local(), lot(latitude=None, longitude=None)):
         result = run(profile, rows, sectors)
-        for name in ("score", "sector", "location", "capacity", "inclusion"):
-            values = getattr(result, name)
+        for name, values in [("score", result.score), *zip(PARTS, components(result), strict=True)]:
             assert ((values >= 0) & (values <= 1)).all(), name
 
 
@@ -650,7 +662,7 @@ def test_the_engine_and_its_reasons_load_without_django():
     import sys
 
     code = (
-        "import sys, matching.engine, matching.reasons;"
+        "import sys, matching.engine, matching.reasons, matching.reservations, matching.candidates;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -12,6 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from matching import engine
+from matching.candidates import Candidates
+from matching.reservations import Reservation
 from places import areas
 
 EAST_BIRMINGHAM = frozenset(
@@ -72,7 +74,9 @@ def lots(draw, hyper_local=None, with_point=None):
         latitude=draw(latitudes) if with_point else None,
         longitude=draw(longitudes) if with_point else None,
         target_districts=frozenset(target),
-        supplier_reservation=draw(st.sampled_from(["none", "sme", "vcse", "sme_vcse"])),
+        reservation=Reservation(
+            suppliers=draw(st.sampled_from(["none", "sme", "vcse", "sme_vcse"]))
+        ),
         required_certifications=tuple(required),
     )
 
@@ -106,7 +110,7 @@ def before_and_after(profile, before, after, held=()) -> engine.MatchResult:
         rows.append(dict(row, business_id=business_id))
         sectors += [(business_id, code) for code in codes]
         certifications += [(business_id, slug) for slug in held]
-    candidates = engine.Candidates.from_records(rows, sectors, certifications)
+    candidates = Candidates.from_records(rows, sectors, certifications)
     return engine.score(profile, candidates, CONFIG)
 
 
@@ -130,8 +134,8 @@ def test_moving_closer_to_the_delivery_site_never_lowers_the_score(profile, row,
         longitude=profile.longitude + closer * (row["longitude"] - profile.longitude),
     )
     result = before_and_after(profile, (row, codes), (moved, codes))
-    assume(result.distance_km[1] <= result.distance_km[0])
-    assert did_not_fall(result.location)
+    assume(result.location.distance_km[1] <= result.location.distance_km[0])
+    assert did_not_fall(result.location.score)
     assert did_not_fall(result.score)
 
 
@@ -159,7 +163,7 @@ def test_a_sector_more_specific_to_the_lot_never_lowers_the_score(profile, row, 
         new = prefix_code(lot_code, better)  # deeper on the path to the lot code
     others = data.draw(st.lists(cpv_codes(), max_size=2))
     result = before_and_after(profile, (row, [old, *others]), (row, [new, *others]))
-    assert did_not_fall(result.sector)
+    assert did_not_fall(result.sector.score)
     assert did_not_fall(result.score)
 
 
@@ -195,7 +199,7 @@ def test_a_larger_limit_never_lowers_the_score_when_the_lot_is_beyond_it(
         (dict(row, capacity=limit * growth), codes),
         held,
     )
-    assert did_not_fall(result.capacity)
+    assert did_not_fall(result.capacity.score)
     assert did_not_fall(result.score)
 
 
@@ -220,10 +224,11 @@ def test_scores_are_always_in_the_unit_interval(
         far_beyond_ratio=far_beyond,
         focus_districts=EAST_BIRMINGHAM,
     )
-    result = engine.score(profile, engine.Candidates.from_records(rows, sectors), config)
-    for name in ("score", "sector", "location", "capacity", "inclusion"):
-        values_ = getattr(result, name)
+    result = engine.score(profile, Candidates.from_records(rows, sectors), config)
+    for name in ("sector", "location", "capacity", "inclusion"):
+        values_ = getattr(result, name).score
         assert np.all((values_ >= 0) & (values_ <= 1)), name
+    assert np.all((result.score >= 0) & (result.score <= 1))
     assert np.all(result.eligible[result.stored])
     assert np.all(result.score[result.stored] >= threshold - 1e-9)
     assert np.all(result.stored[result.notify])

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from anchors.models import Lot
 from matching import engine
+from matching.candidates import Candidates
 from matching.models import Interest, Match
+from matching.reservations import Reservation
 from matching.services import interest_register, match_lot
 from places import areas
 from places.models import NamedArea
@@ -84,7 +86,7 @@ def row(business_id, district, *, size="micro", vcse=False, capacity=125_000.0, 
 
 
 def ranked(lot_profile, rows, sectors) -> tuple[list[int], engine.MatchResult]:
-    candidates = engine.Candidates.from_records(rows, sectors)
+    candidates = Candidates.from_records(rows, sectors)
     result = engine.score(lot_profile, candidates, CONFIG)
     return result.business_id[result.stored_rows()].tolist(), result
 
@@ -105,7 +107,7 @@ def test_school_meals_in_b9_ranks_local_micro_caterers_first_pure():
 def test_vcse_reserved_lot_never_stores_a_non_vcse_business_pure():
     rows = [row(1, "B9"), row(2, "B9", vcse=True), row(3, "B33", size="large", vcse=True)]
     sectors = [(i, CATERING) for i in (1, 2, 3)]
-    order, result = ranked(profile(supplier_reservation="vcse"), rows, sectors)
+    order, result = ranked(profile(reservation=Reservation(suppliers="vcse")), rows, sectors)
     assert order == [2, 3]
     assert result.score[0] > result.score[2]  # the best score, yet shut out
 
@@ -139,7 +141,7 @@ def test_exact_sector_beats_a_sibling_at_the_same_place_pure():
     sectors = [(1, "55100000"), (2, SCHOOL_MEALS), (3, "55523200")]
     order, result = ranked(profile(), rows, sectors)
     assert order[:2] == [2, 3]
-    assert result.sector[1] > result.sector[2] > result.sector[0]
+    assert result.sector.score[1] > result.sector.score[2] > result.sector.score[0]
 
 
 def test_a_business_at_capacity_ranks_below_an_identical_one_with_room_pure():

@@ -8,7 +8,9 @@ import math
 import pytest
 
 from matching import engine
+from matching.candidates import Candidates
 from matching.reasons import explain, money
+from matching.reservations import Reservation
 from places import areas
 
 SCHOOL_MEALS = "55523100"
@@ -59,7 +61,7 @@ def explained(profile=None, *, code=CATERING, certifications=(), labels=LABELS, 
         profile_ok=True,
     )
     row.update(fields)
-    candidates = engine.Candidates.from_records([row], [(1, code)], certifications)
+    candidates = Candidates.from_records([row], [(1, code)], certifications)
     result = engine.score(profile or lot(), candidates, CONFIG)
     return explain(result, 0, labels)
 
@@ -201,14 +203,16 @@ def test_inclusion_reason_for_a_small_business_outside_the_focus_area():
 
 
 def test_reservation_reason_says_the_business_qualifies():
-    sme = explained(lot(supplier_reservation="sme", regime_name="the 2026 Order"))
+    sme = explained(lot(reservation=Reservation(suppliers="sme", regime="the 2026 Order")))
     assert "Reserved for SMEs under the 2026 Order: you qualify." in sme.reasons
     place = explained(
         lot(
-            supplier_reservation="vcse",
-            location_reservation="authority_area",
-            location_authorities=frozenset({"Birmingham"}),
-            location_name="Birmingham",
+            reservation=Reservation(
+                suppliers="vcse",
+                location="authority_area",
+                authorities=frozenset({"Birmingham"}),
+                place="Birmingham",
+            ),
         ),
         is_vcse=True,
     )
